@@ -1,0 +1,63 @@
+//! The `hpf` command line. Flags have environment mirrors (`DATABASE_URL`, `HPF_*`).
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "hpf", version, about = "公积金个人网厅 — server and tools")]
+pub struct Cli {
+    /// Log filter (error, warn, info, debug, or a tracing directive).
+    #[arg(long, env = "HPF_LOG", default_value = "info", global = true)]
+    pub log_level: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the hall: the built app from `--dist` and the JSON API under /api.
+    Serve(ServeArgs),
+    /// Run one trial (试算): a JSON object on stdin, the result as JSON on stdout.
+    Trial(PolicyArgs),
+    /// Print the compact calendar (shared/data/calendar.txt) made from a holiday-cn directory.
+    Calendar {
+        /// A directory of holiday-cn year files (2007.json …).
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "HPF_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    /// sqlite://FILE?mode=rwc (created on first run) or postgres://USER@HOST:PORT/DB.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://hpf.db?mode=rwc")]
+    pub database_url: String,
+    /// The app built by Trunk.
+    #[arg(long, env = "HPF_DIST", default_value = "dist")]
+    pub dist: PathBuf,
+    /// Load the seed's demo people and loans (idempotent).
+    #[arg(long, env = "HPF_DEMO")]
+    pub demo: bool,
+    /// Fix the business date-time, e.g. 2018-01-05T10:00:00+08:00 (it then runs on from there).
+    /// Default: the real clock in Asia/Shanghai.
+    #[arg(long, env = "HPF_CLOCK")]
+    pub clock: Option<String>,
+    /// Largest number of database connections.
+    #[arg(long, env = "HPF_DB_CONNECTIONS", default_value_t = 8)]
+    pub db_connections: u32,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct PolicyArgs {
+    /// A JSON file overriding the default policy (business hours, blackout windows, …).
+    #[arg(long, env = "HPF_POLICY")]
+    pub policy: Option<PathBuf>,
+    /// A holiday-cn directory replacing the compiled-in calendar.
+    #[arg(long, env = "HPF_CALENDAR")]
+    pub calendar: Option<PathBuf>,
+}

@@ -1,0 +1,123 @@
+//! The router: the JSON API under /api and the built app (hashed assets cached for a year,
+//! `index.html` never cached, client routes falling back to `index.html`).
+
+use crate::error::Error;
+use crate::state::AppState;
+use crate::system;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+use tower_http::services::ServeDir;
+
+/// The whole application. `dist` is the app built by Trunk; `None` serves the API alone.
+pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
+    let api = Router::new()
+        .merge(system::routes())
+        .fallback(|| async { Error::not_found() })
+        .layer(middleware::from_fn(no_store))
+        .with_state(state);
+    let app = Router::new().nest("/api", api);
+    let app = match dist {
+        Some(dist) => app.fallback_service(static_files(&dist)),
+        None => app,
+    };
+    app.layer(middleware::from_fn(log_request))
+}
+
+/// One log line per request: method, path (never the query, which may carry personal data),
+/// status and latency.
+async fn log_request(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    tracing::info!(
+        %method,
+        %path,
+        status = response.status().as_u16(),
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request"
+    );
+    response
+}
+
+async fn no_store(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Trunk names assets `name-<16 hex>.ext`: such a file never changes, so browsers may keep it.
+fn is_hashed_asset(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let stem = file.split('.').next().unwrap_or_default();
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn static_files(dist: &Path) -> Router {
+    let index = Arc::new(std::fs::read(dist.join("index.html")).unwrap_or_default());
+    let spa = move |request: Request| {
+        let index = Arc::clone(&index);
+        async move {
+            // A missing file (it has an extension) is a 404; anything else is a client route.
+            let last = request.uri().path().rsplit('/').next().unwrap_or_default();
+            if last.contains('.') {
+                return StatusCode::NOT_FOUND.into_response();
+            }
+            Response::builder()
+                .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+                .body(Body::from(index.as_ref().clone()))
+                .unwrap_or_default()
+        }
+    };
+    let files = ServeDir::new(dist).fallback(tower::service_fn(move |request: Request| {
+        let spa = spa.clone();
+        async move { Ok::<_, std::convert::Infallible>(spa(request).await) }
+    }));
+    Router::new()
+        .fallback_service(files)
+        .layer(middleware::from_fn(cache_headers))
+}
+
+async fn cache_headers(request: Request, next: Next) -> Response {
+    let hashed = is_hashed_asset(request.uri().path());
+    let mut response = next.run(request).await;
+    let value = if hashed && response.status().is_success() {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    response.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trunk_hashed_names() {
+        assert!(is_hashed_asset("/app-4f2b6c8d9e0a1b2c_bg.wasm"));
+        assert!(is_hashed_asset("/app-4f2b6c8d9e0a1b2c.js"));
+        assert!(is_hashed_asset("/style-0123456789abcdef.css"));
+        assert!(!is_hashed_asset("/index.html"));
+        assert!(!is_hashed_asset("/manifest.webmanifest"));
+        assert!(!is_hashed_asset("/app-xyz.js"));
+    }
+}

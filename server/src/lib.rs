@@ -1,0 +1,131 @@
+//! `hpf` — the 公积金个人网厅 server: the JSON API, the built app, and the back-office tools.
+
+pub mod cli;
+pub mod clock;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod state;
+pub mod system;
+pub mod tools;
+
+use cli::{Cli, Command, PolicyArgs, ServeArgs};
+use clock::Clock;
+use db::Db;
+use shared::calendar::Calendar;
+use shared::policy::Policy;
+use state::AppState;
+use std::io::Read;
+use std::sync::Arc;
+
+/// What a failed command prints: one line, and the process exits non-zero.
+pub type Failure = String;
+
+pub fn load_rules(args: &PolicyArgs) -> Result<(Calendar, Policy), Failure> {
+    let calendar = match &args.calendar {
+        Some(dir) => tools::calendar_from_dir(dir)?,
+        None => Calendar::embedded(),
+    };
+    let policy = match &args.policy {
+        Some(file) => tools::policy_from_file(file)?,
+        None => Policy::default(),
+    };
+    Ok((calendar, policy))
+}
+
+/// Runs one command. `Ok(false)` means the command ran and reported a refusal (exit non-zero).
+pub async fn run(cli: Cli) -> Result<bool, Failure> {
+    match cli.command {
+        Command::Serve(args) => serve(args).await.map(|()| true),
+        Command::Trial(args) => {
+            let (_, policy) = load_rules(&args)?;
+            let mut input = String::new();
+            std::io::stdin()
+                .read_to_string(&mut input)
+                .map_err(|e| format!("cannot read standard input: {e}"))?;
+            match tools::trial(&input, &policy) {
+                Ok(output) => {
+                    println!("{output}");
+                    Ok(true)
+                }
+                Err(output) => {
+                    println!("{output}");
+                    Ok(false)
+                }
+            }
+        }
+        Command::Calendar { dir } => {
+            print!("{}", tools::calendar_from_dir(&dir)?.to_compact());
+            Ok(true)
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<(), Failure> {
+    let (calendar, policy) = load_rules(&args.policy)?;
+    if !args.dist.join("index.html").is_file() {
+        return Err(format!(
+            "the app is not built: {} has no index.html (build it with `trunk build --release --offline`, or pass --dist)",
+            args.dist.display()
+        ));
+    }
+    let clock = match &args.clock {
+        Some(text) => Clock::parse(text)?,
+        None => Clock::real(),
+    };
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    let db = Db::connect(&args.database_url, args.db_connections).await?;
+    if args.demo {
+        demo::load(&db, &clock.now().to_rfc3339())
+            .await
+            .map_err(|e| format!("cannot load the demo data: {e}"))?;
+    }
+    let state = AppState {
+        db: db.clone(),
+        clock: clock.clone(),
+        calendar: Arc::new(calendar),
+        policy: Arc::new(policy),
+    };
+    let app = http::router(state, Some(args.dist.clone()));
+    tracing::info!(
+        addr = %args.addr,
+        database = db.backend.name(),
+        demo = args.demo,
+        business_time = %clock.now().to_rfc3339(),
+        "hpf serving on http://{}",
+        args.addr
+    );
+    let served = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await;
+    db.close().await;
+    tracing::info!("hpf stopped");
+    served.map_err(|e| format!("server error: {e}"))
+}
+
+/// SIGINT or SIGTERM: stop accepting, let in-flight requests finish.
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

@@ -1,0 +1,15 @@
+//! What every handler can reach.
+
+use crate::clock::Clock;
+use crate::db::Db;
+use shared::calendar::Calendar;
+use shared::policy::Policy;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub clock: Clock,
+    pub calendar: Arc<Calendar>,
+    pub policy: Arc<Policy>,
+}

@@ -1,0 +1,409 @@
+//! The fund centre's rules of when business may be done, as one serialisable value. Defaults come
+//! from the seed manual; the server can override them from a file, and serves them to the browser.
+//!
+//! - 办理类业务 (transactions) only on working days 09:00–16:30; queries and trials any time.
+//! - 提前结清 only on working days 09:30–16:00 (the screen says 10:00–16:00, its later note
+//!   9:30–16:00: the later note wins), not from 1 Dec to 31 Jan (screen: 30 Dec–3 Jan, available as
+//!   [`Policy::with_seed_screen_blackout`]), not on the monthly due day nor the day before.
+//! - 变更还款账号 not on the monthly due day.
+
+use crate::calendar::Calendar;
+use crate::date::{compact, days_in_month};
+use crate::error::ApiError;
+use crate::withdrawal::RetirementPolicy;
+use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime};
+use serde::{Deserialize, Serialize};
+
+/// Opening hours within a working day, `[start, end)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DailyWindow {
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+}
+
+impl DailyWindow {
+    pub fn hm(start: (u32, u32), end: (u32, u32)) -> Self {
+        let time = |(h, m)| NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN);
+        DailyWindow {
+            start: time(start),
+            end: time(end),
+        }
+    }
+
+    pub fn contains(&self, time: NaiveTime) -> bool {
+        self.start <= time && time < self.end
+    }
+
+    pub fn label(&self) -> String {
+        format!(
+            "{}-{}",
+            self.start.format("%H:%M"),
+            self.end.format("%H:%M")
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthDay {
+    pub month: u32,
+    pub day: u32,
+}
+
+/// A yearly window of dates, inclusive, that may wrap over the new year (12-01 → 01-31).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearlyWindow {
+    pub from: MonthDay,
+    pub to: MonthDay,
+}
+
+impl YearlyWindow {
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        let key = |md: MonthDay| (md.month, md.day);
+        let today = (date.month(), date.day());
+        if key(self.from) <= key(self.to) {
+            key(self.from) <= today && today <= key(self.to)
+        } else {
+            today >= key(self.from) || today <= key(self.to)
+        }
+    }
+
+    pub fn label(&self) -> String {
+        format!(
+            "{}月{}日至次年{}月{}日",
+            self.from.month, self.from.day, self.to.month, self.to.day
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Policy {
+    /// 办理类业务 hours on working days.
+    pub transaction_hours: DailyWindow,
+    /// 提前结清 hours on working days.
+    pub settlement_hours: DailyWindow,
+    /// No 提前结清 inside this yearly window.
+    pub settlement_blackout: YearlyWindow,
+    /// No 提前结清 on the due day nor this many days before it.
+    pub settlement_days_before_due: u32,
+    /// No 变更还款账号 on the monthly due day.
+    pub account_change_blocked_on_due_day: bool,
+    /// The whole term of a loan after 调整月还款额, in months from disbursement.
+    pub max_total_term_months: u32,
+    pub retirement: RetirementPolicy,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            transaction_hours: DailyWindow::hm((9, 0), (16, 30)),
+            settlement_hours: DailyWindow::hm((9, 30), (16, 0)),
+            settlement_blackout: YearlyWindow {
+                from: MonthDay { month: 12, day: 1 },
+                to: MonthDay { month: 1, day: 31 },
+            },
+            settlement_days_before_due: 1,
+            account_change_blocked_on_due_day: true,
+            max_total_term_months: 360,
+            retirement: RetirementPolicy::default(),
+        }
+    }
+}
+
+/// A refusal by the policy, with when it would next be allowed (if within a year).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    pub code: String,
+    pub message: String,
+    pub next_allowed: Option<NaiveDateTime>,
+}
+
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        let mut message = refusal.message;
+        if let Some(next) = refusal.next_allowed {
+            message.push_str(&format!("，最早可于{}办理", next.format("%Y-%m-%d %H:%M")));
+        }
+        ApiError::new(&refusal.code, message)
+    }
+}
+
+/// Whether `date` is the loan's due date in its month (the due day clamped to the month's end).
+pub fn is_due_date(date: NaiveDate, due_day: u32) -> bool {
+    date.day() == due_day.min(days_in_month(date.year(), date.month()))
+}
+
+impl Policy {
+    /// The older window printed on the seed's settlement screen: 30 Dec – 3 Jan.
+    pub fn with_seed_screen_blackout(mut self) -> Self {
+        self.settlement_blackout = YearlyWindow {
+            from: MonthDay { month: 12, day: 30 },
+            to: MonthDay { month: 1, day: 3 },
+        };
+        self
+    }
+
+    /// 办理类业务: a working day within the transaction hours.
+    pub fn check_transaction(
+        &self,
+        calendar: &Calendar,
+        now: NaiveDateTime,
+    ) -> Result<(), Refusal> {
+        let hours = self.transaction_hours;
+        let open = |date: NaiveDate| calendar.is_working_day(date);
+        if !open(now.date()) || !hours.contains(now.time()) {
+            return Err(Refusal {
+                code: "outside_business_hours".into(),
+                message: format!(
+                    "办理类业务仅在工作日{}办理，查询功能全天开放",
+                    hours.label()
+                ),
+                next_allowed: next_opening(now, hours, open),
+            });
+        }
+        Ok(())
+    }
+
+    fn settlement_day_refusal(
+        &self,
+        calendar: &Calendar,
+        date: NaiveDate,
+        due_day: u32,
+    ) -> Option<Refusal> {
+        let refuse = |code: &str, message: String| {
+            Some(Refusal {
+                code: code.into(),
+                message,
+                next_allowed: None,
+            })
+        };
+        if self.settlement_blackout.contains(date) {
+            return refuse(
+                "settlement_blackout",
+                format!(
+                    "每年{}不能办理提前结清业务",
+                    self.settlement_blackout.label()
+                ),
+            );
+        }
+        let near_due = (0..=u64::from(self.settlement_days_before_due))
+            .filter_map(|k| date.checked_add_days(Days::new(k)))
+            .any(|d| is_due_date(d, due_day));
+        if near_due {
+            return refuse(
+                "settlement_near_due_day",
+                "约定还款日当天及前一天不能办理提前结清业务".into(),
+            );
+        }
+        if !calendar.is_working_day(date) {
+            return refuse(
+                "outside_business_hours",
+                format!("提前结清仅在工作日{}办理", self.settlement_hours.label()),
+            );
+        }
+        None
+    }
+
+    /// 提前结清: settlement hours on a working day, outside the blackout window and away from the
+    /// due day. The refusal names the first rule broken and the next time all of them hold.
+    pub fn check_settlement(
+        &self,
+        calendar: &Calendar,
+        now: NaiveDateTime,
+        due_day: u32,
+    ) -> Result<(), Refusal> {
+        let hours = self.settlement_hours;
+        let open = |date: NaiveDate| {
+            self.settlement_day_refusal(calendar, date, due_day)
+                .is_none()
+        };
+        let refusal = match self.settlement_day_refusal(calendar, now.date(), due_day) {
+            Some(refusal) => refusal,
+            None if !hours.contains(now.time()) => Refusal {
+                code: "outside_business_hours".into(),
+                message: format!("提前结清仅在工作日{}办理", hours.label()),
+                next_allowed: None,
+            },
+            None => return Ok(()),
+        };
+        Err(Refusal {
+            next_allowed: next_opening(now, hours, open),
+            ..refusal
+        })
+    }
+
+    /// 变更还款账号: transaction hours, and not on the monthly due day.
+    pub fn check_account_change(
+        &self,
+        calendar: &Calendar,
+        now: NaiveDateTime,
+        due_day: u32,
+    ) -> Result<(), Refusal> {
+        self.check_transaction(calendar, now)?;
+        if self.account_change_blocked_on_due_day && is_due_date(now.date(), due_day) {
+            let hours = self.transaction_hours;
+            let open =
+                |date: NaiveDate| calendar.is_working_day(date) && !is_due_date(date, due_day);
+            return Err(Refusal {
+                code: "account_change_on_due_day".into(),
+                message: format!(
+                    "约定还款日（{}）当天不得办理变更还款账户业务",
+                    compact(now.date())
+                ),
+                next_allowed: next_opening(now, hours, open),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The first moment from `now` on within `hours` of a day for which `open` holds (one year ahead).
+fn next_opening(
+    now: NaiveDateTime,
+    hours: DailyWindow,
+    open: impl Fn(NaiveDate) -> bool,
+) -> Option<NaiveDateTime> {
+    now.date()
+        .iter_days()
+        .take(400)
+        .filter(|date| open(*date))
+        .find_map(|date| {
+            if date > now.date() || now.time() < hours.start {
+                Some(date.and_time(hours.start))
+            } else if hours.contains(now.time()) {
+                Some(now)
+            } else {
+                None
+            }
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(h, min, 0)
+            .unwrap()
+    }
+
+    #[test]
+    fn transactions_on_working_days_within_hours() {
+        let (policy, cal) = (Policy::default(), Calendar::embedded());
+        assert!(policy
+            .check_transaction(&cal, at(2018, 1, 5, 10, 0))
+            .is_ok());
+        assert!(policy.check_transaction(&cal, at(2018, 1, 5, 9, 0)).is_ok());
+        let late = policy
+            .check_transaction(&cal, at(2018, 1, 5, 17, 0))
+            .unwrap_err();
+        assert_eq!(late.code, "outside_business_hours");
+        // Friday evening → Monday 09:00.
+        assert_eq!(late.next_allowed, Some(at(2018, 1, 8, 9, 0)));
+        let at_close = policy
+            .check_transaction(&cal, at(2018, 1, 5, 16, 30))
+            .unwrap_err();
+        assert_eq!(at_close.code, "outside_business_hours");
+        // 2018-02-11 is a Sunday make-up working day.
+        assert!(policy
+            .check_transaction(&cal, at(2018, 2, 11, 10, 0))
+            .is_ok());
+        // 春节 2018-02-15..21 → the next opening is 2018-02-22.
+        let holiday = policy
+            .check_transaction(&cal, at(2018, 2, 16, 10, 0))
+            .unwrap_err();
+        assert_eq!(holiday.next_allowed, Some(at(2018, 2, 22, 9, 0)));
+        let early = policy
+            .check_transaction(&cal, at(2018, 1, 5, 8, 0))
+            .unwrap_err();
+        assert_eq!(early.next_allowed, Some(at(2018, 1, 5, 9, 0)));
+    }
+
+    #[test]
+    fn settlement_blackout_windows() {
+        let cal = Calendar::embedded();
+        let refused = Policy::default()
+            .check_settlement(&cal, at(2018, 1, 5, 10, 0), 28)
+            .unwrap_err();
+        assert_eq!(refused.code, "settlement_blackout");
+        assert_eq!(refused.next_allowed, Some(at(2018, 2, 1, 9, 30)));
+        let older = Policy::default().with_seed_screen_blackout();
+        assert!(older
+            .check_settlement(&cal, at(2018, 1, 5, 10, 0), 28)
+            .is_ok());
+        assert_eq!(
+            older
+                .check_settlement(&cal, at(2018, 1, 2, 10, 0), 28)
+                .unwrap_err()
+                .code,
+            "settlement_blackout"
+        );
+        assert!(older
+            .check_settlement(&cal, at(2018, 1, 5, 9, 29), 28)
+            .is_err());
+        assert!(older
+            .check_settlement(&cal, at(2018, 1, 5, 16, 0), 28)
+            .is_err());
+    }
+
+    #[test]
+    fn no_settlement_on_the_due_day_nor_the_day_before() {
+        let cal = Calendar::embedded();
+        let policy = Policy::default();
+        // 2018-03-28 (due) and 03-27 refused; 03-26 fine.
+        assert_eq!(
+            policy
+                .check_settlement(&cal, at(2018, 3, 28, 10, 0), 28)
+                .unwrap_err()
+                .code,
+            "settlement_near_due_day"
+        );
+        let before = policy
+            .check_settlement(&cal, at(2018, 3, 27, 10, 0), 28)
+            .unwrap_err();
+        assert_eq!(before.code, "settlement_near_due_day");
+        assert_eq!(before.next_allowed, Some(at(2018, 3, 29, 9, 30)));
+        assert!(policy
+            .check_settlement(&cal, at(2018, 3, 26, 10, 0), 28)
+            .is_ok());
+        // A day-31 loan falls due on 28 Feb; the 27th is the day before.
+        assert!(policy
+            .check_settlement(&cal, at(2018, 2, 27, 10, 0), 31)
+            .is_err());
+    }
+
+    #[test]
+    fn account_change_not_on_the_due_day() {
+        let cal = Calendar::embedded();
+        let policy = Policy::default();
+        let refused = policy
+            .check_account_change(&cal, at(2018, 3, 28, 10, 0), 28)
+            .unwrap_err();
+        assert_eq!(refused.code, "account_change_on_due_day");
+        assert_eq!(refused.next_allowed, Some(at(2018, 3, 29, 9, 0)));
+        assert!(policy
+            .check_account_change(&cal, at(2018, 3, 27, 10, 0), 28)
+            .is_ok());
+    }
+
+    #[test]
+    fn policy_round_trips_and_fills_defaults() {
+        let policy = Policy::default();
+        let json = serde_json::to_string(&policy).unwrap();
+        assert_eq!(serde_json::from_str::<Policy>(&json).unwrap(), policy);
+        let partial: Policy = serde_json::from_str(r#"{"max_total_term_months": 300}"#).unwrap();
+        assert_eq!(partial.max_total_term_months, 300);
+        assert_eq!(partial.transaction_hours, policy.transaction_hours);
+        let message = ApiError::from(
+            Policy::default()
+                .check_transaction(&Calendar::embedded(), at(2018, 1, 5, 17, 0))
+                .unwrap_err(),
+        )
+        .message;
+        assert!(message.contains("2018-01-08 09:00"), "{message}");
+    }
+}
