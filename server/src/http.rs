@@ -65,25 +65,29 @@ fn is_hashed_asset(path: &str) -> bool {
 }
 
 fn static_files(dist: &Path) -> Router {
-    let index = Arc::new(std::fs::read(dist.join("index.html")).unwrap_or_default());
+    let index = Arc::new(dist.join("index.html"));
     let spa = move |request: Request| {
         let index = Arc::clone(&index);
         async move {
             // A missing file (it has an extension) is a 404; anything else is a client route.
             let last = request.uri().path().rsplit('/').next().unwrap_or_default();
             if last.contains('.') {
-                return StatusCode::NOT_FOUND.into_response();
+                return Ok(StatusCode::NOT_FOUND.into_response());
             }
-            Response::builder()
-                .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
-                .body(Body::from(index.as_ref().clone()))
-                .unwrap_or_default()
+            let response = match tokio::fs::read(index.as_ref()).await {
+                Ok(html) => (
+                    [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                    Body::from(html),
+                )
+                    .into_response(),
+                Err(e) => {
+                    Error::Internal(format!("cannot read {}: {e}", index.display())).into_response()
+                }
+            };
+            Ok::<_, std::convert::Infallible>(response)
         }
     };
-    let files = ServeDir::new(dist).fallback(tower::service_fn(move |request: Request| {
-        let spa = spa.clone();
-        async move { Ok::<_, std::convert::Infallible>(spa(request).await) }
-    }));
+    let files = ServeDir::new(dist).fallback(tower::service_fn(spa));
     Router::new()
         .fallback_service(files)
         .layer(middleware::from_fn(cache_headers))

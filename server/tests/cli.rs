@@ -1,0 +1,208 @@
+//! The `hpf` binary as a user meets it: `hpf trial` on the seed's figures, and one clear line with
+//! a non-zero exit for every way `hpf serve` cannot start. Graceful shutdown on SIGTERM.
+
+mod common;
+
+use serde_json::{json, Value};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn hpf() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_hpf"))
+}
+
+fn trial(input: &Value) -> (bool, Value) {
+    let mut child = hpf()
+        .arg("trial")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.to_string().as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let value = serde_json::from_slice(&output.stdout).expect("stdout is one JSON object");
+    (output.status.success(), value)
+}
+
+fn seed_loan() -> Value {
+    json!({"method":"equal_installment","balance":"646609.84","annual_rate":"3.25","remaining_periods":272,
+           "monthly_payment":"3362.48","last_due_date":"2017-12-28","maturity_date":"2040-08-28","arrears":"0.00"})
+}
+
+#[test]
+fn trial_reproduces_the_seed_screens() {
+    let (ok, out) = trial(&json!({"loan": seed_loan(), "request":
+        {"kind":"partial_prepayment","date":"2018-01-09","amount":"10000","mode":"lower_payment"}}));
+    assert!(ok);
+    assert_eq!(
+        out,
+        json!({"prepay_principal":"10000.00","prepay_interest":"9.93","refund_interest":"0.00",
+        "total":"10009.93","new_balance":"636609.84","new_remaining_periods":272,"new_monthly_payment":"3310.48",
+        "new_maturity_date":"2040-08-28"})
+    );
+
+    let (ok, out) = trial(&json!({"loan": seed_loan(), "request":
+        {"kind":"partial_prepayment","date":"2018-01-10","amount":"10000","mode":"shorter_term"}}));
+    assert!(ok);
+    assert_eq!(
+        (&out["total"], &out["prepay_interest"]),
+        (&json!("10010.83"), &json!("10.83"))
+    );
+    assert_eq!(
+        (&out["new_remaining_periods"], &out["new_monthly_payment"]),
+        (&json!(266), &json!("3362.48"))
+    );
+    assert_eq!(out["new_maturity_date"], "2040-02-28");
+
+    let (ok, out) =
+        trial(&json!({"loan": seed_loan(), "request": {"kind":"settlement","date":"2018-01-10"}}));
+    assert!(ok);
+    assert_eq!(
+        out,
+        json!({"principal":"646609.84","interest":"700.49","refund_interest":"0.00","total":"647310.33"})
+    );
+}
+
+#[test]
+fn trial_reports_equal_principal_figures() {
+    let loan = json!({"method":"equal_principal","balance":"120000","annual_rate":"3.25","remaining_periods":120,
+        "monthly_payment":"1000","last_due_date":"2017-12-28","maturity_date":"2027-12-28"});
+    let (ok, out) = trial(&json!({"loan": loan, "request":
+        {"kind":"partial_prepayment","date":"2018-01-10","amount":30000,"mode":"new_term","new_remaining_periods":60}}));
+    assert!(ok, "{out}");
+    assert_eq!(out["new_monthly_principal"], "1500.00");
+    assert_eq!(out["new_monthly_payment"], "1743.75");
+    assert_eq!(out["new_remaining_periods"], 60);
+}
+
+#[test]
+fn an_invalid_trial_is_an_error_object_and_a_failure() {
+    let (ok, out) = trial(&json!({"loan": seed_loan(), "request":
+        {"kind":"partial_prepayment","date":"2018-01-10","amount":"1500","mode":"lower_payment"}}));
+    assert!(!ok);
+    assert_eq!(out["error"]["code"], "amount_not_multiple_of_1000");
+    assert_eq!(out["error"]["field"], "amount");
+    assert_eq!(out["error"]["message"], "提前还本金额须为1000的倍数");
+
+    let (ok, out) =
+        trial(&json!({"loan": seed_loan(), "request":{"kind":"settlement","date":"2018-01-28"}}));
+    assert!(!ok);
+    assert_eq!(out["error"]["code"], "date_not_before_next_due");
+
+    let (ok, out) = trial(&json!({"nonsense": true}));
+    assert!(!ok);
+    assert_eq!(out["error"]["code"], "invalid_request");
+}
+
+fn one_line_failure(output: &Output) -> String {
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+    assert_eq!(stderr.lines().count(), 1, "one line, got: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.starts_with("hpf: "), "{stderr}");
+    stderr
+}
+
+fn built_dist() -> std::path::PathBuf {
+    let dist = common::temp_dir("hpf_cli_dist");
+    std::fs::write(dist.join("index.html"), "<!DOCTYPE html>").unwrap();
+    dist
+}
+
+#[test]
+fn serve_fails_with_one_clear_line() {
+    let wrong_flag = hpf().args(["serve", "--no-such-flag"]).output().unwrap();
+    assert!(one_line_failure(&wrong_flag).contains("--no-such-flag"));
+    assert_eq!(wrong_flag.status.code(), Some(2));
+
+    let no_dist = hpf()
+        .args(["serve", "--dist", "/nonexistent/dist"])
+        .output()
+        .unwrap();
+    assert!(one_line_failure(&no_dist).contains("not built"));
+
+    let dist = built_dist();
+    let dist = dist.to_str().unwrap();
+    let bad_clock = hpf()
+        .args(["serve", "--dist", dist, "--clock", "soon"])
+        .output()
+        .unwrap();
+    assert!(one_line_failure(&bad_clock).contains("--clock"));
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = port.local_addr().unwrap().to_string();
+    let in_use = hpf()
+        .args(["serve", "--dist", dist, "--addr", &addr])
+        .output()
+        .unwrap();
+    assert!(one_line_failure(&in_use).contains("cannot listen"));
+    drop(port);
+
+    let unreachable = hpf()
+        .args([
+            "serve",
+            "--dist",
+            dist,
+            "--addr",
+            "127.0.0.1:0",
+            "--database-url",
+            "postgres://hpf:secret@127.0.0.1:1/hpf",
+        ])
+        .output()
+        .unwrap();
+    let line = one_line_failure(&unreachable);
+    assert!(line.contains("cannot connect to the database"), "{line}");
+    assert!(
+        !line.contains("secret"),
+        "the password must not be printed: {line}"
+    );
+}
+
+#[test]
+fn serve_shuts_down_gracefully_on_sigterm() {
+    let dist = built_dist();
+    let db = common::temp_dir("hpf_cli_db").join("hpf.db");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = hpf()
+        .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
+        .args([
+            "--dist",
+            dist.to_str().unwrap(),
+            "--database-url",
+            &format!("sqlite://{}?mode=rwc", db.display()),
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "hpf did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exit status {status}");
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut log).unwrap();
+    assert!(log.contains("shutting down"), "{log}");
+    assert!(log.contains("hpf stopped"), "{log}");
+    assert!(db.exists(), "the SQLite file is created on first run");
+}

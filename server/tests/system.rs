@@ -1,0 +1,200 @@
+//! The foundation through real HTTP: health, the business clock, calendar and policy, static
+//! files with their cache headers, and the demo data on both stores.
+
+mod common;
+
+use common::{spawn_app, stores, temp_dir, Options, Store};
+use serde_json::Value;
+use sqlx::Row;
+
+#[tokio::test]
+async fn health_reports_version_and_backend() {
+    for store in stores() {
+        let app = spawn_app(store, Options::default()).await;
+        let response = app.get("/api/health").await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["status"], "ok");
+        assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+        let expected = if store == Store::Sqlite {
+            "sqlite"
+        } else {
+            "postgres"
+        };
+        assert_eq!(body["database"], expected);
+    }
+}
+
+#[tokio::test]
+async fn the_business_clock_is_the_configured_one() {
+    let app = spawn_app(Store::Sqlite, Options::default()).await;
+    let body: Value = app.get("/api/clock").await.json().await.unwrap();
+    assert_eq!(body["date"], "2018-01-05");
+    assert!(body["now"].as_str().unwrap().starts_with("2018-01-05T10:0"));
+    assert!(body["now"].as_str().unwrap().ends_with("+08:00"));
+    assert_eq!(body["fixed"], true);
+    let real = spawn_app(
+        Store::Sqlite,
+        Options {
+            clock: None,
+            ..Options::default()
+        },
+    )
+    .await;
+    let body: Value = real.get("/api/clock").await.json().await.unwrap();
+    assert_eq!(body["fixed"], false);
+    assert!(body["now"].as_str().unwrap().ends_with("+08:00"));
+}
+
+#[tokio::test]
+async fn calendar_and_policy_are_served_to_the_browser() {
+    let app = spawn_app(Store::Sqlite, Options::default()).await;
+    let calendar: shared::calendar::Calendar = app.get("/api/calendar").await.json().await.unwrap();
+    assert_eq!(calendar, shared::calendar::Calendar::embedded());
+    let policy: shared::policy::Policy = app.get("/api/policy").await.json().await.unwrap();
+    assert_eq!(policy, shared::policy::Policy::default());
+}
+
+#[tokio::test]
+async fn unknown_api_paths_are_json_404s() {
+    let app = spawn_app(Store::Sqlite, Options::default()).await;
+    let response = app.get("/api/nothing/here").await;
+    assert_eq!(response.status(), 404);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "not_found");
+}
+
+#[tokio::test]
+async fn static_files_are_cached_by_hash_and_client_routes_fall_back() {
+    let dist = temp_dir("hpf_dist");
+    std::fs::write(
+        dist.join("index.html"),
+        "<!DOCTYPE html><title>公积金个人网厅</title>",
+    )
+    .unwrap();
+    std::fs::write(dist.join("app-0123456789abcdef.js"), "export {}").unwrap();
+    std::fs::write(dist.join("app-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
+    let app = spawn_app(
+        Store::Sqlite,
+        Options {
+            dist: Some(dist),
+            ..Options::default()
+        },
+    )
+    .await;
+
+    let asset = app.get("/app-0123456789abcdef.js").await;
+    assert_eq!(asset.status(), 200);
+    assert_eq!(
+        asset.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let wasm = app.get("/app-0123456789abcdef_bg.wasm").await;
+    assert_eq!(wasm.headers()["content-type"], "application/wasm");
+
+    for path in ["/", "/login", "/loans/2015000211/prepayment"] {
+        let page = app.get(path).await;
+        assert_eq!(page.status(), 200, "{path}");
+        assert_eq!(page.headers()["cache-control"], "no-cache", "{path}");
+        assert!(
+            page.text().await.unwrap().contains("公积金个人网厅"),
+            "{path}"
+        );
+    }
+    assert_eq!(app.get("/missing-0123456789abcdef.js").await.status(), 404);
+    assert_eq!(
+        app.get("/api/health").await.headers()["cache-control"],
+        "no-store"
+    );
+}
+
+#[tokio::test]
+async fn demo_data_holds_the_seed_figures_exactly_and_loads_idempotently() {
+    for store in stores() {
+        let app = spawn_app(store, Options::default()).await;
+        // Loading again changes nothing.
+        server::demo::load(&app.db, "2018-01-05T10:00:00+08:00")
+            .await
+            .unwrap();
+        let count = |table: &'static str| {
+            let pool = app.db.pool.clone();
+            async move {
+                sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap()
+                    .get::<i64, _>("n")
+            }
+        };
+        assert_eq!(count("members").await, 9);
+        assert_eq!(count("loans").await, 4);
+        assert_eq!(count("withdrawal_materials").await, 1);
+
+        let loan = sqlx::query(
+            "SELECT l.balance_fen, l.amount_fen, l.monthly_payment_fen, l.remaining_periods, l.annual_rate, \
+             l.last_due_date, l.maturity_date, l.due_day, l.repay_card_number, m.name, m.unit_account, m.unit_name \
+             FROM loans l JOIN members m ON m.personal_account = l.personal_account WHERE l.borrower_no = $1",
+        )
+        .bind("2015000211")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(loan.get::<i64, _>("balance_fen"), 64_660_984);
+        assert_eq!(loan.get::<i64, _>("amount_fen"), 69_000_000);
+        assert_eq!(loan.get::<i64, _>("monthly_payment_fen"), 336_248);
+        assert_eq!(loan.get::<i64, _>("remaining_periods"), 272);
+        assert_eq!(loan.get::<String, _>("annual_rate"), "3.25");
+        assert_eq!(loan.get::<String, _>("last_due_date"), "2017-12-28");
+        assert_eq!(loan.get::<String, _>("maturity_date"), "2040-08-28");
+        assert_eq!(loan.get::<i64, _>("due_day"), 28);
+        assert_eq!(
+            shared::mask::card(&loan.get::<String, _>("repay_card_number")),
+            "621****1716"
+        );
+        assert_eq!(loan.get::<String, _>("name"), "佟一");
+        assert_eq!(loan.get::<String, _>("unit_name"), "公司六七七七");
+
+        let feng = sqlx::query("SELECT balance_fen, account_status, unit_account FROM members WHERE personal_account = $1")
+            .bind("3934081")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(feng.get::<i64, _>("balance_fen"), 2_490_273);
+        assert_eq!(feng.get::<String, _>("account_status"), "normal");
+        assert_eq!(feng.get::<String, _>("unit_account"), "333");
+
+        // The derived demo loans are consistent: 孙八 owes exactly one installment.
+        let sun = sqlx::query(
+            "SELECT arrears_fen, monthly_payment_fen FROM loans WHERE borrower_no = $1",
+        )
+        .bind("2016000305")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        assert!(sun.get::<i64, _>("arrears_fen") > 0);
+    }
+}
+
+#[tokio::test]
+async fn money_columns_refuse_what_cannot_be_money() {
+    for store in stores() {
+        let app = spawn_app(store, Options::default()).await;
+        let negative =
+            sqlx::query("UPDATE members SET balance_fen = -1 WHERE personal_account = $1")
+                .bind("3934081")
+                .execute(&app.db.pool)
+                .await;
+        assert!(
+            negative.is_err(),
+            "{store:?}: a negative balance must violate the CHECK"
+        );
+        let orphan = sqlx::query(
+            "INSERT INTO withdrawal_materials (material_no, personal_account, reason, address, limit_fen, remaining_fen, status, created_at) \
+             VALUES ('1', 'nobody', 'x', 'x', 0, 0, 'valid', 'now')",
+        )
+        .execute(&app.db.pool)
+        .await;
+        assert!(orphan.is_err(), "{store:?}: foreign keys must be enforced");
+    }
+}
