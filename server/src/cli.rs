@@ -48,6 +48,37 @@ pub struct ServeArgs {
     /// Largest number of database connections.
     #[arg(long, env = "HPF_DB_CONNECTIONS", default_value_t = 8)]
     pub db_connections: u32,
+    /// Minutes a session may sit idle, in seconds (tests make it short).
+    #[arg(long, env = "HPF_SESSION_IDLE_SECONDS", default_value_t = 900)]
+    pub session_idle_seconds: i64,
+    /// Mark the session cookie Secure (set when the hall is served over TLS by a proxy).
+    #[arg(long, env = "HPF_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Take the client address from X-Forwarded-For (only behind a trusted reverse proxy).
+    #[arg(long, env = "HPF_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+    /// HTTP SMS gateway URL; without it messages go to the log and the sms_outbox table.
+    #[arg(long, env = "HPF_SMS_GATEWAY_URL")]
+    pub sms_gateway_url: Option<String>,
+    /// Credential for the SMS gateway (sent as a bearer token).
+    #[arg(
+        long,
+        env = "HPF_SMS_GATEWAY_KEY",
+        default_value = "",
+        hide_env_values = true
+    )]
+    pub sms_gateway_key: String,
+    /// The gateway's template id for verification codes.
+    #[arg(
+        long,
+        env = "HPF_SMS_TEMPLATE",
+        default_value = "hpf_verification_code"
+    )]
+    pub sms_template: String,
+    /// INSECURE, for browser tests only: captcha answers in responses and the SMS outbox over
+    /// HTTP. Refused without --demo.
+    #[arg(long, env = "HPF_INSECURE_TEST_HOOKS")]
+    pub insecure_test_hooks: bool,
     #[command(flatten)]
     pub policy: PolicyArgs,
 }

@@ -3,6 +3,8 @@
 //! reproduced.
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// China Standard Time: UTC+8 all year (no daylight saving since 1991).
@@ -13,17 +15,23 @@ pub fn shanghai() -> FixedOffset {
 #[derive(Debug, Clone)]
 pub struct Clock {
     fixed: Option<(DateTime<FixedOffset>, Instant)>,
+    /// Seconds added by [`Clock::advance`], shared by every clone (tests of expiry and lockout).
+    skew: Arc<AtomicI64>,
 }
 
 impl Clock {
     pub fn real() -> Self {
-        Clock { fixed: None }
+        Clock {
+            fixed: None,
+            skew: Arc::default(),
+        }
     }
 
     /// Starts at `start` and runs on in real time.
     pub fn starting_at(start: DateTime<FixedOffset>) -> Self {
         Clock {
             fixed: Some((start, Instant::now())),
+            skew: Arc::default(),
         }
     }
 
@@ -34,7 +42,17 @@ impl Clock {
             .map_err(|_| format!("--clock: '{text}' is not an RFC 3339 date-time such as 2018-01-05T10:00:00+08:00"))
     }
 
+    /// Moves this clock and all its clones forward.
+    pub fn advance(&self, seconds: i64) {
+        self.skew.fetch_add(seconds, Ordering::SeqCst);
+    }
+
     pub fn now(&self) -> DateTime<FixedOffset> {
+        let skew = chrono::Duration::seconds(self.skew.load(Ordering::SeqCst));
+        self.unskewed() + skew
+    }
+
+    fn unskewed(&self) -> DateTime<FixedOffset> {
         match self.fixed {
             Some((start, since)) => {
                 let elapsed = chrono::Duration::from_std(since.elapsed()).unwrap_or_default();
@@ -67,5 +85,8 @@ mod tests {
         );
         assert!(Clock::parse("yesterday").is_err());
         assert!(!Clock::real().is_fixed());
+        let copy = clock.clone();
+        clock.advance(3600);
+        assert_eq!(copy.local_now().format("%H:%M").to_string(), "11:00");
     }
 }

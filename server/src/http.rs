@@ -1,6 +1,7 @@
 //! The router: the JSON API under /api and the built app (hashed assets cached for a year,
 //! `index.html` never cached, client routes falling back to `index.html`).
 
+use crate::account::{self, session};
 use crate::error::Error;
 use crate::state::AppState;
 use crate::system;
@@ -19,7 +20,9 @@ use tower_http::services::ServeDir;
 pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
     let api = Router::new()
         .merge(system::routes())
+        .merge(account::routes())
         .fallback(|| async { Error::not_found() })
+        .layer(middleware::from_fn(session::csrf_guard))
         .layer(middleware::from_fn(no_store))
         .with_state(state);
     let app = Router::new().nest("/api", api);
@@ -27,7 +30,65 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         Some(dist) => app.fallback_service(static_files(&dist)),
         None => app,
     };
-    app.layer(middleware::from_fn(log_request))
+    app.layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(log_request))
+}
+
+/// On every response. Pages get their own Content-Security-Policy (see [`page_csp`]); anything
+/// else may load nothing.
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        );
+    }
+    response
+}
+
+/// The page's policy: scripts only from this origin plus Trunk's one inline loader, allowed by
+/// its SHA-256 (no `unsafe-inline`); wasm needs `'wasm-unsafe-eval'`; images may be data URLs
+/// (the captcha).
+pub fn page_csp(html: &str) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    let mut hashes = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let tag_end = match rest[start..].find('>') {
+            Some(end) => start + end,
+            None => break,
+        };
+        let tag = &rest[start..tag_end];
+        let Some(close) = rest[tag_end..].find("</script>") else {
+            break;
+        };
+        let body = &rest[tag_end + 1..tag_end + close];
+        if !tag.contains("src=") {
+            let digest = sha2::Sha256::digest(body.as_bytes());
+            hashes.push_str(&format!(
+                " 'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            ));
+        }
+        rest = &rest[tag_end + close..];
+    }
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'; manifest-src 'self'; worker-src 'self'"
+    )
 }
 
 /// One log line per request: method, path (never the query, which may carry personal data),
@@ -88,9 +149,35 @@ fn static_files(dist: &Path) -> Router {
         }
     };
     let files = ServeDir::new(dist).fallback(tower::service_fn(spa));
+    let dist = Arc::new(dist.to_path_buf());
     Router::new()
         .fallback_service(files)
-        .layer(middleware::from_fn(cache_headers))
+        .layer(middleware::from_fn_with_state(dist, page_headers))
+}
+
+/// Cache headers by name, and the page's CSP on HTML.
+async fn page_headers(
+    axum::extract::State(dist): axum::extract::State<Arc<PathBuf>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut response = cache_headers(request, next).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        let html = tokio::fs::read_to_string(dist.join("index.html"))
+            .await
+            .unwrap_or_default();
+        if let Ok(value) = HeaderValue::from_str(&page_csp(&html)) {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    response
 }
 
 async fn cache_headers(request: Request, next: Next) -> Response {
@@ -114,6 +201,22 @@ async fn cache_headers(request: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_page_policy_allows_only_the_inline_loader_by_hash() {
+        let html = "<head><script type=\"module\">import init from '/app.js';</script><script src=\"/x.js\"></script></head>";
+        let csp = page_csp(html);
+        // sha256 of exactly the script's text.
+        use base64::Engine;
+        use sha2::Digest;
+        let expected = base64::engine::general_purpose::STANDARD
+            .encode(sha2::Sha256::digest(b"import init from '/app.js';"));
+        assert!(csp.contains(&format!("'sha256-{expected}'")), "{csp}");
+        assert_eq!(csp.matches("sha256-").count(), 1);
+        assert!(!csp.contains("unsafe-inline"));
+        assert!(csp.contains("'wasm-unsafe-eval'"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+    }
 
     #[test]
     fn trunk_hashed_names() {

@@ -1,5 +1,6 @@
 //! `hpf` — the 公积金个人网厅 server: the JSON API, the built app, and the back-office tools.
 
+pub mod account;
 pub mod cli;
 pub mod clock;
 pub mod db;
@@ -70,6 +71,32 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
             args.dist.display()
         ));
     }
+    if args.insecure_test_hooks && !args.demo {
+        return Err(
+            "--insecure-test-hooks is for browser tests of the demo only: it requires --demo"
+                .into(),
+        );
+    }
+    let sms: Arc<dyn account::sms::SmsSender> = match &args.sms_gateway_url {
+        Some(url) => Arc::new(account::sms::HttpGateway {
+            url: url.clone(),
+            key: args.sms_gateway_key.clone(),
+            template: args.sms_template.clone(),
+            client: reqwest::Client::new(),
+        }),
+        None => Arc::new(account::sms::Outbox),
+    };
+    let accounts = account::AccountConfig {
+        idle_timeout_seconds: args.session_idle_seconds.max(1),
+        secure_cookies: args.secure_cookies,
+        trust_forwarded_for: args.trust_forwarded_for,
+        test_hooks: args.insecure_test_hooks,
+        sms,
+        ..account::AccountConfig::default()
+    };
+    if accounts.test_hooks {
+        tracing::warn!("INSECURE TEST HOOKS ON: captcha answers and SMS codes are readable over HTTP. Never use this outside tests.");
+    }
     let clock = match &args.clock {
         Some(text) => Clock::parse(text)?,
         None => Clock::real(),
@@ -88,6 +115,7 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         clock: clock.clone(),
         calendar: Arc::new(calendar),
         policy: Arc::new(policy),
+        accounts: Arc::new(accounts),
     };
     let app = http::router(state, Some(args.dist.clone()));
     tracing::info!(

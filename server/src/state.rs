@@ -1,5 +1,6 @@
 //! What every handler can reach.
 
+use crate::account::AccountConfig;
 use crate::clock::Clock;
 use crate::db::Db;
 use shared::calendar::Calendar;
@@ -12,4 +13,5 @@ pub struct AppState {
     pub clock: Clock,
     pub calendar: Arc<Calendar>,
     pub policy: Arc<Policy>,
+    pub accounts: Arc<AccountConfig>,
 }

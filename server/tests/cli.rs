@@ -136,6 +136,12 @@ fn serve_fails_with_one_clear_line() {
         .unwrap();
     assert!(one_line_failure(&bad_clock).contains("--clock"));
 
+    let hooks = hpf()
+        .args(["serve", "--dist", dist, "--insecure-test-hooks"])
+        .output()
+        .unwrap();
+    assert!(one_line_failure(&hooks).contains("requires --demo"));
+
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = port.local_addr().unwrap().to_string();
     let in_use = hpf()

@@ -2,6 +2,8 @@
 //! command provides one — a real PostgreSQL (a fresh database per test).
 #![allow(dead_code)]
 
+pub mod citizen;
+
 use server::clock::Clock;
 use server::db::Db;
 use server::state::AppState;
@@ -79,6 +81,7 @@ pub async fn fresh_database_url(store: Store) -> String {
 
 pub struct TestApp {
     pub address: String,
+    pub clock: Clock,
     pub db: Db,
     pub client: reqwest::Client,
     pub store: Store,
@@ -103,6 +106,7 @@ pub struct Options {
     pub demo: bool,
     pub clock: Option<&'static str>,
     pub policy: Policy,
+    pub accounts: server::account::AccountConfig,
 }
 
 impl Default for Options {
@@ -112,6 +116,7 @@ impl Default for Options {
             demo: true,
             clock: Some("2018-01-05T10:00:00+08:00"),
             policy: Policy::default(),
+            accounts: server::account::AccountConfig::default(),
         }
     }
 }
@@ -129,9 +134,10 @@ pub async fn spawn_app(store: Store, options: Options) -> TestApp {
     }
     let state = AppState {
         db: db.clone(),
-        clock,
+        clock: clock.clone(),
         calendar: Arc::new(Calendar::embedded()),
         policy: Arc::new(options.policy),
+        accounts: Arc::new(options.accounts),
     };
     let app = server::http::router(state, options.dist);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -148,6 +154,7 @@ pub async fn spawn_app(store: Store, options: Options) -> TestApp {
     });
     TestApp {
         address,
+        clock,
         db,
         client: reqwest::Client::new(),
         store,

@@ -1,6 +1,8 @@
 //! 注册 / 登录 — the values a citizen types to register and log in, parsed at the edge into types
 //! that are valid by construction: 证件号码 (ID number), 手机号, 密码, 姓名.
 
+pub mod wire;
+
 use crate::error::ApiError;
 use crate::money::normalize_width;
 use chrono::{Datelike, NaiveDate};

@@ -1,0 +1,28 @@
+//! The audit log of authentication events: time, member, client address, result — never a
+//! password, code or captcha answer.
+
+use super::secret;
+use crate::state::AppState;
+
+pub async fn record(
+    state: &AppState,
+    event: &str,
+    personal_account: Option<&str>,
+    client_ip: &str,
+    result: &str,
+) {
+    let written = sqlx::query(
+        "INSERT INTO audit_log (id, at, event, personal_account, client_ip, result) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(secret::random_token(16))
+    .bind(state.clock.now().timestamp())
+    .bind(event)
+    .bind(personal_account)
+    .bind(client_ip)
+    .bind(result)
+    .execute(&state.db.pool)
+    .await;
+    if let Err(e) = written {
+        tracing::error!(error = %e, event, "cannot write the audit log");
+    }
+}

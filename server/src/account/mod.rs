@@ -1,0 +1,251 @@
+//! 注册 / 登录 / 忘记密码 — the seed manual's sections 1–3 on the server.
+
+pub mod audit;
+pub mod captcha;
+pub mod password;
+pub mod secret;
+pub mod session;
+mod signup;
+pub mod sms;
+
+use crate::error::{Error, Result};
+use crate::state::AppState;
+use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{AppendHeaders, IntoResponse};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use session::CurrentUser;
+use shared::account::wire::{Captcha, Done, LoginRequest, Me};
+use shared::account::Phone;
+use shared::ApiError;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// How accounts behave; the defaults are the issue's, tests shorten the idle timeout.
+pub struct AccountConfig {
+    pub idle_timeout_seconds: i64,
+    pub absolute_lifetime_seconds: i64,
+    pub secure_cookies: bool,
+    /// Behind a trusted reverse proxy: take the client address from X-Forwarded-For.
+    pub trust_forwarded_for: bool,
+    /// INSECURE, browser tests only (requires --demo): captcha answers in the response and the
+    /// SMS outbox readable over HTTP.
+    pub test_hooks: bool,
+    pub sms: Arc<dyn sms::SmsSender>,
+}
+
+impl Default for AccountConfig {
+    fn default() -> Self {
+        AccountConfig {
+            idle_timeout_seconds: 15 * 60,
+            absolute_lifetime_seconds: 8 * 3600,
+            secure_cookies: false,
+            trust_forwarded_for: false,
+            test_hooks: false,
+            sms: Arc::new(sms::Outbox),
+        }
+    }
+}
+
+pub const MAX_FAILED_LOGINS: i64 = 5;
+pub const LOCK_SECONDS: i64 = 30 * 60;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/account/captcha", post(new_captcha))
+        .route("/account/sms", post(signup::send_sms))
+        .route("/account/register", post(signup::register))
+        .route("/account/reset", post(signup::reset))
+        .route("/account/login", post(login))
+        .route("/account/logout", post(logout))
+        .route("/account/me", get(me))
+        .route("/test/sms-outbox/{phone}", get(test_outbox))
+}
+
+/// The client's address, for the audit log and the SMS limits.
+pub struct ClientIp(pub String);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        if state.accounts.trust_forwarded_for {
+            let forwarded = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok());
+            if let Some(first) = forwarded.and_then(|v| v.split(',').next()) {
+                return Ok(ClientIp(first.trim().to_owned()));
+            }
+        }
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        Ok(ClientIp(peer.unwrap_or_else(|| "unknown".into())))
+    }
+}
+
+async fn new_captcha(State(state): State<AppState>) -> Result<Json<Captcha>> {
+    let (id, image, answer) = captcha::create(&state).await?;
+    let answer = state.accounts.test_hooks.then_some(answer);
+    Ok(Json(Captcha { id, image, answer }))
+}
+
+/// The account a login name (证件号码 or 手机号) names, if any.
+async fn find_account(
+    state: &AppState,
+    username: &str,
+) -> Result<Option<(String, String, i64, Option<i64>)>> {
+    let text = shared::money::normalize_width(username)
+        .trim()
+        .to_uppercase();
+    let phone = Phone::parse(&text)
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_default();
+    Ok(sqlx::query_as(
+        "SELECT personal_account, password_hash, failed_logins, locked_until FROM web_accounts \
+         WHERE id_number = $1 OR (phone = $2 AND $2 <> '') ORDER BY id_number LIMIT 1",
+    )
+    .bind(text)
+    .bind(phone)
+    .fetch_optional(&state.db.pool)
+    .await?)
+}
+
+fn refused(code: &str, message: impl Into<String>) -> Error {
+    Error::Refused(StatusCode::UNAUTHORIZED, ApiError::new(code, message))
+}
+
+async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Json(request): Json<LoginRequest>,
+) -> Result<impl IntoResponse> {
+    if request.username.trim().is_empty() {
+        return Err(ApiError::field(
+            "username",
+            "username_required",
+            "请输入用户名（证件号码或手机号）",
+        )
+        .into());
+    }
+    if request.password.is_empty() {
+        return Err(ApiError::field("password", "password_required", "请输入密码").into());
+    }
+    captcha::check(&state, &request.captcha_id, &request.captcha).await?;
+    let now = state.clock.now().timestamp();
+    let account = find_account(&state, &request.username).await?;
+    if let Some((ref who, _, _, Some(until))) = account {
+        if until > now {
+            let minutes = (until - now + 59) / 60;
+            audit::record(&state, "login", Some(who), &ip, "locked").await;
+            return Err(refused(
+                "account_locked",
+                format!("密码连续输错{MAX_FAILED_LOGINS}次，账户已锁定，请{minutes}分钟后再试"),
+            ));
+        }
+    }
+    let stored = account.as_ref().map(|a| a.1.clone());
+    if password::verify(request.password, stored).await {
+        let who = account.map(|a| a.0).unwrap_or_default();
+        sqlx::query("UPDATE web_accounts SET failed_logins = 0, locked_until = NULL WHERE personal_account = $1")
+            .bind(&who)
+            .execute(&state.db.pool)
+            .await?;
+        let cookie = session::start(&state, &who).await?;
+        audit::record(&state, "login", Some(&who), &ip, "ok").await;
+        return Ok((
+            AppendHeaders([(header::SET_COOKIE, cookie)]),
+            Json(Done {
+                message: "登录成功".into(),
+            }),
+        ));
+    }
+    let Some((who, _, failures, _)) = account else {
+        audit::record(&state, "login", None, &ip, "unknown_user").await;
+        return Err(refused("login_failed", "用户名或密码错误"));
+    };
+    // A failure after an expired lock starts a new count.
+    let failures = if failures >= MAX_FAILED_LOGINS {
+        1
+    } else {
+        failures + 1
+    };
+    let lock = (failures >= MAX_FAILED_LOGINS).then_some(now + LOCK_SECONDS);
+    sqlx::query(
+        "UPDATE web_accounts SET failed_logins = $1, locked_until = $2 WHERE personal_account = $3",
+    )
+    .bind(failures)
+    .bind(lock)
+    .bind(&who)
+    .execute(&state.db.pool)
+    .await?;
+    if lock.is_some() {
+        audit::record(&state, "lock", Some(&who), &ip, "locked").await;
+        return Err(refused(
+            "account_locked",
+            format!(
+                "密码连续输错{MAX_FAILED_LOGINS}次，账户已锁定，请{}分钟后再试",
+                LOCK_SECONDS / 60
+            ),
+        ));
+    }
+    audit::record(&state, "login", Some(&who), &ip, "wrong_password").await;
+    Err(refused("login_failed", "用户名或密码错误"))
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    user: CurrentUser,
+) -> Result<impl IntoResponse> {
+    session::end(&state, &user).await?;
+    audit::record(&state, "logout", Some(&user.personal_account), &ip, "ok").await;
+    Ok((
+        AppendHeaders([(header::SET_COOKIE, session::clearing_cookie(&state))]),
+        Json(Done {
+            message: "已安全退出".into(),
+        }),
+    ))
+}
+
+async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Me>> {
+    let (name, id_number, phone, unit_account, unit_name) = sqlx::query_as::<_, (String, String, String, String, String)>(
+        "SELECT name, id_number, phone, unit_account, unit_name FROM members WHERE personal_account = $1",
+    )
+    .bind(&user.personal_account)
+    .fetch_one(&state.db.pool)
+    .await?;
+    Ok(Json(Me {
+        name,
+        id_number: shared::mask::id_number(&id_number),
+        phone: shared::mask::phone(&phone),
+        personal_account: user.personal_account,
+        unit_account,
+        unit_name,
+        idle_timeout_seconds: u32::try_from(state.accounts.idle_timeout_seconds).unwrap_or(900),
+    }))
+}
+
+/// INSECURE test hook: the latest SMS to a phone, so browser tests can read a code. 404 unless
+/// the server runs with --insecure-test-hooks (which requires --demo).
+async fn test_outbox(
+    State(state): State<AppState>,
+    Path(phone): Path<String>,
+) -> Result<Json<Done>> {
+    if !state.accounts.test_hooks {
+        return Err(Error::not_found());
+    }
+    let message: Option<String> = sqlx::query_scalar(
+        "SELECT message FROM sms_outbox WHERE phone = $1 ORDER BY created_at DESC, id LIMIT 1",
+    )
+    .bind(phone)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    message
+        .map(|message| Json(Done { message }))
+        .ok_or_else(Error::not_found)
+}

@@ -1,0 +1,72 @@
+//! Randomness and one-way hashes: every token, code and captcha comes from the OS CSPRNG, and only
+//! its SHA-256 is stored.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use rand::rngs::OsRng;
+use rand::{Rng, RngCore};
+use sha2::{Digest, Sha256};
+
+/// `bytes` random bytes, base64url: session tokens and row ids.
+pub fn random_token(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    OsRng.fill_bytes(&mut buffer);
+    URL_SAFE_NO_PAD.encode(buffer)
+}
+
+/// `count` random decimal digits (SMS codes).
+pub fn random_digits(count: usize) -> String {
+    (0..count)
+        .map(|_| char::from(b'0' + OsRng.gen_range(0..10u8)))
+        .collect()
+}
+
+/// A uniformly random element.
+pub fn pick<T: Copy>(items: &[T]) -> T {
+    items[OsRng.gen_range(0..items.len())]
+}
+
+pub fn range(low: i32, high: i32) -> i32 {
+    OsRng.gen_range(low..high)
+}
+
+/// SHA-256 of the parts joined by a separator no part contains, hex.
+pub fn hash(parts: &[&str]) -> String {
+    let mut digest = Sha256::new();
+    for part in parts {
+        digest.update(part.as_bytes());
+        digest.update([0x1f]);
+    }
+    digest
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Constant-time equality of two hex digests.
+pub fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_codes_and_hashes() {
+        assert_eq!(random_token(32).len(), 43);
+        assert_ne!(random_token(32), random_token(32));
+        let code = random_digits(6);
+        assert_eq!(code.len(), 6);
+        assert!(code.bytes().all(|b| b.is_ascii_digit()));
+        assert_eq!(hash(&["a", "b"]), hash(&["a", "b"]));
+        assert_ne!(hash(&["ab", ""]), hash(&["a", "b"]));
+        assert!(same(&hash(&["x"]), &hash(&["x"])));
+        assert!(!same(&hash(&["x"]), &hash(&["y"])));
+    }
+}

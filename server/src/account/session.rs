@@ -1,0 +1,181 @@
+//! Sessions in the database (any hpf replica can serve a user): an opaque random cookie
+//! (HttpOnly, SameSite=Strict, Secure over TLS), a fresh id at every login, 15 minutes idle and
+//! 8 hours absolute by default. Also the CSRF guard of every state-changing API call.
+
+use super::secret;
+use crate::error::{Error, Result};
+use crate::state::AppState;
+use axum::extract::{FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use shared::ApiError;
+
+pub const COOKIE: &str = "hpf_session";
+/// The header every state-changing call must carry: a cross-site form cannot set it, and a
+/// cross-site script cannot send it without a CORS preflight this server never grants.
+pub const CSRF_HEADER: &str = "x-hpf-csrf";
+
+fn cookie_value(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
+fn token_hash(token: &str) -> String {
+    secret::hash(&["session", token])
+}
+
+/// Starts a session and returns its `Set-Cookie` value.
+pub async fn start(state: &AppState, personal_account: &str) -> Result<String> {
+    let token = secret::random_token(32);
+    let now = state.clock.now().timestamp();
+    let config = &state.accounts;
+    sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR last_seen_at < $2")
+        .bind(now)
+        .bind(now - config.idle_timeout_seconds)
+        .execute(&state.db.pool)
+        .await?;
+    sqlx::query("INSERT INTO sessions (token_hash, personal_account, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $3, $4)")
+        .bind(token_hash(&token))
+        .bind(personal_account)
+        .bind(now)
+        .bind(now + config.absolute_lifetime_seconds)
+        .execute(&state.db.pool)
+        .await?;
+    Ok(cookie(state, &token, config.absolute_lifetime_seconds))
+}
+
+fn cookie(state: &AppState, token: &str, max_age: i64) -> String {
+    let secure = if state.accounts.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")
+}
+
+/// The `Set-Cookie` value that removes the cookie.
+pub fn clearing_cookie(state: &AppState) -> String {
+    cookie(state, "", 0)
+}
+
+pub async fn end(state: &AppState, user: &CurrentUser) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(&user.token_hash)
+        .execute(&state.db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn end_all(state: &AppState, personal_account: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE personal_account = $1")
+        .bind(personal_account)
+        .execute(&state.db.pool)
+        .await?;
+    Ok(())
+}
+
+/// The logged-in member of a request; handlers that take it answer 401 `session_expired` without.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub personal_account: String,
+    token_hash: String,
+}
+
+fn expired() -> Error {
+    Error::Refused(
+        StatusCode::UNAUTHORIZED,
+        ApiError::new("session_expired", "登录已超时或尚未登录，请重新登录"),
+    )
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let token = cookie_value(&parts.headers).ok_or_else(expired)?;
+        let hash = token_hash(&token);
+        let now = state.clock.now().timestamp();
+        let row = sqlx::query_as::<_, (String, i64, i64)>(
+            "SELECT personal_account, last_seen_at, expires_at FROM sessions WHERE token_hash = $1",
+        )
+        .bind(&hash)
+        .fetch_optional(&state.db.pool)
+        .await?;
+        let Some((personal_account, last_seen, expires_at)) = row else {
+            return Err(expired());
+        };
+        if now >= expires_at || now - last_seen > state.accounts.idle_timeout_seconds {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(&hash)
+                .execute(&state.db.pool)
+                .await?;
+            return Err(expired());
+        }
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(&hash)
+            .execute(&state.db.pool)
+            .await?;
+        Ok(CurrentUser {
+            personal_account,
+            token_hash: hash,
+        })
+    }
+}
+
+/// Refuses a state-changing API call without the CSRF header, or from another origin.
+pub async fn csrf_guard(request: Request, next: Next) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let has_header = headers.get(CSRF_HEADER).is_some_and(|v| v == "1");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let same_origin = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|origin| {
+            origin
+                .split_once("://")
+                .is_some_and(|(_, rest)| rest == host)
+        });
+    let cross_site = headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| v == "cross-site");
+    if has_header && same_origin && !cross_site {
+        return next.run(request).await;
+    }
+    Error::Refused(
+        StatusCode::FORBIDDEN,
+        ApiError::new("csrf_refused", "请求来源无效，请刷新页面后重试"),
+    )
+    .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_session_cookie_is_found_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, "a=1; hpf_session=abc; b=2".parse().unwrap());
+        assert_eq!(cookie_value(&headers).as_deref(), Some("abc"));
+        headers.insert(header::COOKIE, "hpf_sessionx=1".parse().unwrap());
+        assert_eq!(cookie_value(&headers), None);
+    }
+}

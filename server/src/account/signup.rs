@@ -1,0 +1,202 @@
+//! 注册 and 忘记密码: both prove the phone with an SMS code (after an image captcha), then check the
+//! three factors (姓名, 证件号码, 手机号) against the fund's records. Nothing tells whether someone is
+//! registered before the SMS step is passed.
+
+use super::{audit, captcha, password, session, sms, ClientIp};
+use crate::error::Result;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::Json;
+use shared::account::wire::{
+    Done, RegisterRequest, ResetRequest, SmsPurpose, SmsRequest, SmsSent, THREE_FACTOR_MISMATCH,
+};
+use shared::account::{IdNumber, Password, PersonName, Phone};
+use shared::ApiError;
+
+pub async fn send_sms(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Json(request): Json<SmsRequest>,
+) -> Result<Json<SmsSent>> {
+    let phone = Phone::parse(&request.phone)?;
+    captcha::check(&state, &request.captcha_id, &request.captcha).await?;
+    let purpose = match request.purpose {
+        SmsPurpose::Register => sms::Purpose::Register,
+        SmsPurpose::Reset => sms::Purpose::Reset,
+    };
+    // Sent whoever owns the phone: the answer must not tell.
+    sms::issue(&state, phone.as_str(), purpose, &ip).await?;
+    audit::record(&state, "sms", None, &ip, purpose.as_str()).await;
+    Ok(Json(SmsSent {
+        message: "验证码已发送至您的手机，5分钟内有效".into(),
+        resend_after_seconds: sms::RESEND_AFTER as u32,
+    }))
+}
+
+/// The typed fields shared by registration and reset, checked in the order of the form.
+struct Identity {
+    name: PersonName,
+    id_number: IdNumber,
+    phone: Phone,
+    password: Password,
+}
+
+fn parse_identity(
+    state: &AppState,
+    name: &str,
+    id_number: &str,
+    phone: &str,
+    password: &str,
+    confirm: &str,
+) -> Result<Identity> {
+    let name = PersonName::parse(name)?;
+    let id_number = IdNumber::parse(id_number, state.clock.local_now().date())?;
+    let phone = Phone::parse(phone)?;
+    let password = Password::parse("password", password)?;
+    if password.expose() != confirm {
+        return Err(ApiError::field(
+            "password_confirm",
+            "password_mismatch",
+            "两次输入的密码不一致",
+        )
+        .into());
+    }
+    Ok(Identity {
+        name,
+        id_number,
+        phone,
+        password,
+    })
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Json(request): Json<RegisterRequest>,
+) -> Result<Json<Done>> {
+    if request.id_type != "id_card" {
+        return Err(ApiError::field(
+            "id_type",
+            "id_type_unsupported",
+            "网上注册暂只支持身份证，其他证件请到业务受理大厅窗口办理",
+        )
+        .into());
+    }
+    let who = parse_identity(
+        &state,
+        &request.name,
+        &request.id_number,
+        &request.phone,
+        &request.password,
+        &request.password_confirm,
+    )?;
+    if !request.agreed {
+        return Err(
+            ApiError::field("agreed", "agreement_required", "请阅读并同意《注册协议》").into(),
+        );
+    }
+    sms::verify(
+        &state,
+        who.phone.as_str(),
+        sms::Purpose::Register,
+        &request.sms_code,
+    )
+    .await?;
+    let member: Option<String> = sqlx::query_scalar(
+        "SELECT personal_account FROM members WHERE id_number = $1 AND name = $2 AND phone = $3",
+    )
+    .bind(who.id_number.as_str())
+    .bind(who.name.as_str())
+    .bind(who.phone.as_str())
+    .fetch_optional(&state.db.pool)
+    .await?;
+    let Some(account) = member else {
+        audit::record(&state, "register", None, &ip, "three_factor_mismatch").await;
+        return Err(ApiError::new("three_factor_mismatch", THREE_FACTOR_MISMATCH).into());
+    };
+    let hash = password::hash(who.password.expose().to_owned())
+        .await
+        .map_err(crate::error::Error::Internal)?;
+    let now = state.clock.now().timestamp();
+    let inserted = sqlx::query(
+        "INSERT INTO web_accounts (personal_account, id_number, phone, password_hash, created_at, password_changed_at) \
+         VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT DO NOTHING",
+    )
+    .bind(&account)
+    .bind(who.id_number.as_str())
+    .bind(who.phone.as_str())
+    .bind(hash)
+    .bind(now)
+    .execute(&state.db.pool)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        audit::record(
+            &state,
+            "register",
+            Some(&account),
+            &ip,
+            "already_registered",
+        )
+        .await;
+        return Err(ApiError::new(
+            "already_registered",
+            "该证件号码已注册网厅账号，请直接登录；如忘记密码请使用“忘记密码”",
+        )
+        .into());
+    }
+    audit::record(&state, "register", Some(&account), &ip, "ok").await;
+    Ok(Json(Done {
+        message: "注册成功，请使用证件号码或手机号登录".into(),
+    }))
+}
+
+pub async fn reset(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Json(request): Json<ResetRequest>,
+) -> Result<Json<Done>> {
+    let who = parse_identity(
+        &state,
+        &request.name,
+        &request.id_number,
+        &request.phone,
+        &request.password,
+        &request.password_confirm,
+    )?;
+    sms::verify(
+        &state,
+        who.phone.as_str(),
+        sms::Purpose::Reset,
+        &request.sms_code,
+    )
+    .await?;
+    let account: Option<String> = sqlx::query_scalar(
+        "SELECT w.personal_account FROM web_accounts w JOIN members m ON m.personal_account = w.personal_account \
+         WHERE w.id_number = $1 AND m.name = $2 AND w.phone = $3",
+    )
+    .bind(who.id_number.as_str())
+    .bind(who.name.as_str())
+    .bind(who.phone.as_str())
+    .fetch_optional(&state.db.pool)
+    .await?;
+    let Some(account) = account else {
+        audit::record(&state, "reset", None, &ip, "three_factor_mismatch").await;
+        return Err(ApiError::new("three_factor_mismatch", THREE_FACTOR_MISMATCH).into());
+    };
+    let hash = password::hash(who.password.expose().to_owned())
+        .await
+        .map_err(crate::error::Error::Internal)?;
+    sqlx::query("UPDATE web_accounts SET password_hash = $1, failed_logins = 0, locked_until = NULL, password_changed_at = $2 WHERE personal_account = $3")
+        .bind(hash)
+        .bind(state.clock.now().timestamp())
+        .bind(&account)
+        .execute(&state.db.pool)
+        .await?;
+    // Every session of the member ends: whoever knew the old password is out.
+    session::end_all(&state, &account).await?;
+    audit::record(&state, "reset", Some(&account), &ip, "ok").await;
+    Ok(Json(Done {
+        message: "密码已重置，请使用新密码登录".into(),
+    }))
+}
