@@ -53,7 +53,7 @@ CREATE TABLE sms_outbox (
     id         TEXT PRIMARY KEY,
     phone      TEXT NOT NULL,
     message    TEXT NOT NULL,
-    created_at BIGINT NOT NULL
+    created_at BIGINT NOT NULL                      -- Unix milliseconds: orders messages sent in one second
 );
 
 CREATE INDEX sms_outbox_phone ON sms_outbox (phone, created_at);

@@ -59,7 +59,7 @@ impl SmsSender for Outbox {
             .bind(secret::random_token(16))
             .bind(phone)
             .bind(message)
-            .bind(state.clock.now().timestamp())
+            .bind(state.clock.now().timestamp_millis())
             .execute(&state.db.pool)
             .await
             .map(|_| ())
