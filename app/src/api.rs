@@ -1,12 +1,27 @@
 //! The one typed client of the hall's JSON API: every call returns `Result<T, ApiError>` with the
-//! server's Chinese message, or a plain message when the network itself failed.
+//! server's Chinese message, or a plain message when the network itself failed. State-changing
+//! calls carry the CSRF header the server requires.
 
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use shared::account::wire::{
+    Captcha, Done, LoginRequest, Me, RegisterRequest, ResetRequest, SmsRequest, SmsSent,
+};
 use shared::ApiError;
+use std::cell::Cell;
+
+thread_local! {
+    /// When the server last saw this tab (ms since the epoch): the idle warning counts from it.
+    static LAST_ACTIVITY: Cell<f64> = Cell::new(js_sys::Date::now());
+}
+
+pub fn last_activity() -> f64 {
+    LAST_ACTIVITY.with(Cell::get)
+}
 
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    LAST_ACTIVITY.with(|cell| cell.set(js_sys::Date::now()));
     if response.ok() {
         return response
             .json::<T>()
@@ -33,6 +48,17 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     decode(response).await
 }
 
+pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    let response = Request::post(&format!("/api{path}"))
+        .header("x-hpf-csrf", "1")
+        .json(body)
+        .map_err(|_| ApiError::new("bad_request", "请求无法发送"))?
+        .send()
+        .await
+        .map_err(|_| offline())?;
+    decode(response).await
+}
+
 /// The server's business clock (账务日期): rules never read the device clock.
 #[derive(Debug, Clone, Deserialize)]
 pub struct BusinessClock {
@@ -42,4 +68,35 @@ pub struct BusinessClock {
 
 pub async fn clock() -> Result<BusinessClock, ApiError> {
     get("/clock").await
+}
+
+#[derive(Serialize)]
+struct Empty {}
+
+pub async fn captcha() -> Result<Captcha, ApiError> {
+    post("/account/captcha", &Empty {}).await
+}
+
+pub async fn send_sms(request: &SmsRequest) -> Result<SmsSent, ApiError> {
+    post("/account/sms", request).await
+}
+
+pub async fn register(request: &RegisterRequest) -> Result<Done, ApiError> {
+    post("/account/register", request).await
+}
+
+pub async fn reset(request: &ResetRequest) -> Result<Done, ApiError> {
+    post("/account/reset", request).await
+}
+
+pub async fn login(request: &LoginRequest) -> Result<Done, ApiError> {
+    post("/account/login", request).await
+}
+
+pub async fn logout() -> Result<Done, ApiError> {
+    post("/account/logout", &Empty {}).await
+}
+
+pub async fn me() -> Result<Me, ApiError> {
+    get("/account/me").await
 }

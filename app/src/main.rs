@@ -2,6 +2,7 @@
 //! in `api.rs`; every figure and rule comes from the `shared` crate.
 
 mod api;
+mod components;
 mod layout;
 mod pages;
 
@@ -18,6 +19,13 @@ fn App() -> impl IntoView {
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::account::Login />
                     <Route path=path!("/login") view=pages::account::Login />
+                    <Route path=path!("/register") view=pages::account::Register />
+                    <Route path=path!("/forgot") view=pages::account::Forgot />
+                    <Route path=path!("/home") view=|| view! {
+                        <pages::account::RequireSession>
+                            <pages::account::Home />
+                        </pages::account::RequireSession>
+                    } />
                 </Routes>
             </main>
             <layout::Footer />

@@ -128,7 +128,7 @@ pub fn draw(text: &str) -> Vec<u8> {
         [90, 40, 120],
         [40, 40, 40],
     ];
-    for _ in 0..4 {
+    for _ in 0..3 {
         let from = (
             secret::range(0, WIDTH as i32),
             secret::range(0, HEIGHT as i32),
@@ -137,14 +137,15 @@ pub fn draw(text: &str) -> Vec<u8> {
             secret::range(0, WIDTH as i32),
             secret::range(0, HEIGHT as i32),
         );
-        canvas.line(from, to, [170, 180, 195]);
+        canvas.line(from, to, [190, 198, 210]);
     }
     let scale = 4;
     for (i, c) in text.bytes().enumerate() {
         let color = secret::pick(&palette);
         let left = 8 + i as i32 * 27 + secret::range(-2, 3);
         let top = 6 + secret::range(-3, 4);
-        let shear = secret::range(-2, 3);
+        // A slight slant only: retirees must still read it.
+        let shear = secret::range(-1, 2);
         for (row, bits) in glyph(c).iter().enumerate() {
             for col in 0..5 {
                 if bits & (0x10 >> col) == 0 {
@@ -160,7 +161,7 @@ pub fn draw(text: &str) -> Vec<u8> {
             }
         }
     }
-    for _ in 0..160 {
+    for _ in 0..120 {
         let gray = secret::range(110, 200) as u8;
         canvas.set(
             secret::range(0, WIDTH as i32),

@@ -46,13 +46,15 @@ pub trait SmsSender: Send + Sync {
     fn send<'a>(&'a self, state: &'a AppState, phone: &'a str, message: &'a str) -> SendFuture<'a>;
 }
 
-/// The demo's sender: the message goes to the log (phone masked, no code) and the `sms_outbox`.
+/// The demo's sender: the message goes to the log (phone masked) and the `sms_outbox` table.
 pub struct Outbox;
 
 impl SmsSender for Outbox {
     fn send<'a>(&'a self, state: &'a AppState, phone: &'a str, message: &'a str) -> SendFuture<'a> {
         Box::pin(async move {
-            tracing::info!(phone = %shared::mask::phone(phone), "sms written to the outbox");
+            // The demo's delivery channel: this log line is the citizen's "phone". A centre
+            // configures the HTTP gateway instead, which logs nothing of the message.
+            tracing::info!(phone = %shared::mask::phone(phone), %message, "demo SMS outbox");
             sqlx::query(
                 "INSERT INTO sms_outbox (id, phone, message, created_at) VALUES ($1, $2, $3, $4)",
             )

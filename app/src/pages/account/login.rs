@@ -1,50 +1,91 @@
-//! 个人用户登录: 用户名 (证件号码或手机号), 密码, 附加码, as on the manual's screen.
+//! 个人用户登录: 用户名 (证件号码或手机号), 密码 with the 软键盘, 附加码, as on the manual's screen.
 
+use super::captcha::{CaptchaField, CaptchaState};
+use crate::api;
+use crate::components::soft_keyboard::PasswordField;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use shared::account::wire::LoginRequest;
+
+/// Only a path of this site may be a redirect target after login.
+fn safe_next(next: Option<String>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/login"))
+        .unwrap_or_else(|| "/home".to_owned())
+}
 
 #[component]
 pub fn Login() -> impl IntoView {
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let captcha = RwSignal::new(String::new());
+    let captcha = CaptchaState::new();
     let message = RwSignal::new(None::<String>);
+    let query = use_query_map();
+    let navigate = use_navigate();
+
+    let login = Action::new_local(move |request: &LoginRequest| {
+        let request = request.clone();
+        async move { api::login(&request).await }
+    });
+    Effect::new(move |_| {
+        if let Some(outcome) = login.value().get() {
+            match outcome {
+                Ok(_) => {
+                    password.set(String::new());
+                    let next = safe_next(query.with_untracked(|q| q.get("next")));
+                    navigate(&next, Default::default());
+                }
+                Err(error) => {
+                    message.set(Some(error.message));
+                    captcha.refresh();
+                }
+            }
+        }
+    });
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let missing = [
             (username, "请输入用户名（证件号码或手机号）"),
             (password, "请输入密码"),
-            (captcha, "请输入附加码"),
+            (captcha.answer, "请输入附加码"),
         ]
         .into_iter()
         .find(|(field, _)| field.with(|v| v.trim().is_empty()));
-        message.set(missing.map(|(_, text)| text.to_owned()));
+        if let Some((_, text)) = missing {
+            message.set(Some(text.to_owned()));
+            return;
+        }
+        message.set(None);
+        login.dispatch(LoginRequest {
+            username: username.get_untracked(),
+            password: password.get_untracked(),
+            captcha_id: captcha.id.get_untracked(),
+            captcha: captcha.answer.get_untracked(),
+        });
     };
+
+    let expired = move || query.with(|q| q.get("expired").is_some());
 
     view! {
         <section class="card login" aria-labelledby="login-title">
             <h1 id="login-title">"个人用户登录"</h1>
+            <Show when=expired>
+                <p class="notice">"登录已超时，请重新登录。"</p>
+            </Show>
             <form class="form" on:submit=on_submit novalidate>
                 <div class="field">
                     <label for="username">"用户名"</label>
                     <input id="username" name="username" type="text" autocomplete="username"
                         placeholder="证件号码或手机号" bind:value=username />
                 </div>
-                <div class="field">
-                    <label for="password">"密码"</label>
-                    <input id="password" name="password" type="password" autocomplete="current-password"
-                        bind:value=password />
-                </div>
-                <div class="field">
-                    <label for="captcha">"附加码"</label>
-                    <input id="captcha" name="captcha" type="text" autocomplete="off" maxlength="6"
-                        bind:value=captcha />
-                    <span class="hint">"（不区分大小写）"</span>
-                </div>
+                <PasswordField id="password" label="密码" value=password />
+                <CaptchaField state=captcha />
                 <p class="form__message" role="alert">{move || message.get()}</p>
                 <div class="actions">
-                    <button type="submit" class="button button--primary">"登录"</button>
+                    <button type="submit" class="button button--primary" disabled=move || login.pending().get()>
+                        "登录"
+                    </button>
                     <a class="button" href="/register">"新用户注册"</a>
                     <a class="button button--link" href="/forgot">"忘记密码"</a>
                 </div>

@@ -1,0 +1,3 @@
+//! Controls shared by several pages.
+
+pub mod soft_keyboard;

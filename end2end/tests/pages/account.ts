@@ -1,0 +1,107 @@
+import { APIRequestContext, Locator, Page, expect } from '@playwright/test';
+
+/**
+ * Captcha answers as the server's insecure test hook returns them, keyed by the image data URL,
+ * so a test types the answer of exactly the image on screen.
+ */
+export class CaptchaSolver {
+  private answers = new Map<string, string>();
+
+  constructor(private page: Page) {
+    page.on('response', async (response) => {
+      if (!response.url().endsWith('/api/account/captcha') || !response.ok()) return;
+      const body = await response.json().catch(() => null);
+      if (body?.image && body?.answer) this.answers.set(body.image, body.answer);
+    });
+  }
+
+  async answer(): Promise<string> {
+    const image = this.page.getByRole('img', { name: '附加码图片' });
+    await expect(image).toHaveAttribute('src', /^data:image\/bmp;base64,/);
+    let answer: string | undefined;
+    await expect
+      .poll(async () => {
+        answer = this.answers.get((await image.getAttribute('src')) ?? '');
+        return answer;
+      })
+      .toBeTruthy();
+    return answer!;
+  }
+
+  async solve() {
+    const answer = await this.answer();
+    // Case-insensitive: type it in lower case.
+    await this.page.getByLabel('附加码', { exact: true }).fill(answer.toLowerCase());
+  }
+}
+
+/** Types a password with the 软键盘 only, never the real keyboard. */
+export async function typeWithSoftKeyboard(page: Page, fieldLabel: string, password: string) {
+  const field = page.getByLabel(fieldLabel, { exact: true });
+  const toggle = field.locator('xpath=following-sibling::button[1]');
+  await toggle.click();
+  const keyboard = page.getByRole('group', { name: `${fieldLabel}软键盘` });
+  await expect(keyboard).toBeVisible();
+  let upper = false;
+  for (const c of password) {
+    const isUpper = c >= 'A' && c <= 'Z';
+    if (isUpper !== upper) {
+      await keyboard.getByRole('button', { name: upper ? '小写' : '大写' }).click();
+      upper = isUpper;
+    }
+    await keyboard.getByRole('button', { name: `输入 ${c}`, exact: true }).click();
+  }
+  if (upper) await keyboard.getByRole('button', { name: '小写' }).click();
+  await keyboard.getByRole('button', { name: '关闭软键盘' }).click();
+}
+
+/** The code of the latest SMS to a phone, from the server's test-only outbox path. */
+export async function smsCode(request: APIRequestContext, phone: string): Promise<string> {
+  const response = await request.get(`/api/test/sms-outbox/${phone}`);
+  expect(response.ok()).toBeTruthy();
+  const { message } = await response.json();
+  return /验证码(\d{6})/.exec(message)![1];
+}
+
+export interface Person {
+  name: string;
+  idNumber: string;
+  phone: string;
+}
+
+export class RegisterPage {
+  readonly message: Locator;
+  constructor(readonly page: Page, readonly captcha: CaptchaSolver) {
+    this.message = page.getByRole('alert');
+  }
+
+  async open() {
+    await this.page.goto('/register');
+    await this.page.getByRole('heading', { name: '个人用户注册' }).waitFor();
+  }
+
+  async fillIdentity(person: Person) {
+    await this.page.getByLabel('姓名').fill(person.name);
+    await this.page.getByLabel('证件号码').fill(person.idNumber);
+    await this.page.getByLabel('手机号').fill(person.phone);
+  }
+
+  async requestCode(request: APIRequestContext, phone: string) {
+    await this.captcha.solve();
+    await this.page.getByRole('button', { name: '获取验证码' }).click();
+    await expect(this.page.getByRole('button', { name: /秒后重新获取/ })).toBeVisible();
+    await this.page.getByLabel('短信验证码').fill(await smsCode(request, phone));
+  }
+}
+
+export class Login {
+  constructor(readonly page: Page, readonly captcha: CaptchaSolver) {}
+
+  async as(username: string, password: string) {
+    await this.page.goto('/login');
+    await this.page.getByLabel('用户名').fill(username);
+    await this.page.getByLabel('密码', { exact: true }).fill(password);
+    await this.captcha.solve();
+    await this.page.getByRole('button', { name: '登录' }).click();
+  }
+}
