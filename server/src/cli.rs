@@ -51,6 +51,12 @@ pub struct ServeArgs {
     /// Minutes a session may sit idle, in seconds (tests make it short).
     #[arg(long, env = "HPF_SESSION_IDLE_SECONDS", default_value_t = 900)]
     pub session_idle_seconds: i64,
+    /// TLS certificate chain (PEM) for serving HTTPS directly; needs --tls-key.
+    #[arg(long, env = "HPF_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<std::path::PathBuf>,
+    /// TLS private key (PEM); needs --tls-cert.
+    #[arg(long, env = "HPF_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<std::path::PathBuf>,
     /// Mark the session cookie Secure (set when the hall is served over TLS by a proxy).
     #[arg(long, env = "HPF_SECURE_COOKIES")]
     pub secure_cookies: bool,

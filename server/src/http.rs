@@ -18,6 +18,8 @@ use tower_http::services::ServeDir;
 
 /// The whole application. `dist` is the app built by Trunk; `None` serves the API alone.
 pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
+    // Secure cookies mean the citizen reaches the hall over TLS: tell browsers to stay on it.
+    let hsts = state.accounts.secure_cookies;
     let api = Router::new()
         .merge(system::routes())
         .merge(account::routes())
@@ -30,15 +32,23 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         Some(dist) => app.fallback_service(static_files(&dist)),
         None => app,
     };
-    app.layer(middleware::from_fn(security_headers))
-        .layer(middleware::from_fn(log_request))
+    app.layer(middleware::from_fn(move |request: Request, next: Next| {
+        security_headers(hsts, request, next)
+    }))
+    .layer(middleware::from_fn(log_request))
 }
 
 /// On every response. Pages get their own Content-Security-Policy (see [`page_csp`]); anything
 /// else may load nothing.
-async fn security_headers(request: Request, next: Next) -> Response {
+async fn security_headers(hsts: bool, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if hsts {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

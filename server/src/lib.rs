@@ -86,9 +86,22 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         }),
         None => Arc::new(account::sms::Outbox),
     };
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => {
+            // Only the ring provider is compiled in; installing it twice is harmless.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            Some(
+                axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
+                    .await
+                    .map_err(|e| format!("cannot load the TLS certificate or key: {e}"))?,
+            )
+        }
+        _ => None,
+    };
     let accounts = account::AccountConfig {
         idle_timeout_seconds: args.session_idle_seconds.max(1),
-        secure_cookies: args.secure_cookies,
+        // Over TLS the cookie is always Secure (and the router adds HSTS).
+        secure_cookies: args.secure_cookies || tls.is_some(),
         trust_forwarded_for: args.trust_forwarded_for,
         test_hooks: args.insecure_test_hooks,
         sms,
@@ -117,21 +130,41 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         policy: Arc::new(policy),
         accounts: Arc::new(accounts),
     };
+    let tls_on = tls.is_some();
     let app = http::router(state, Some(args.dist.clone()));
     tracing::info!(
         addr = %args.addr,
         database = db.backend.name(),
         demo = args.demo,
         business_time = %clock.now().to_rfc3339(),
-        "hpf serving on http://{}",
+        "hpf serving on {}://{}",
+        if tls_on { "https" } else { "http" },
         args.addr
     );
-    let served = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await;
+    let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = match tls {
+        None => {
+            axum::serve(listener, service)
+                .with_graceful_shutdown(shutdown_signal())
+                .await
+        }
+        Some(config) => {
+            let handle = axum_server::Handle::new();
+            let stopping = handle.clone();
+            tokio::spawn(async move {
+                shutdown_signal().await;
+                stopping.graceful_shutdown(Some(std::time::Duration::from_secs(30)));
+            });
+            let listener = listener
+                .into_std()
+                .map_err(|e| format!("cannot use the listening socket: {e}"))?;
+            axum_server::from_tcp_rustls(listener, config)
+                .map_err(|e| format!("cannot use the listening socket for TLS: {e}"))?
+                .handle(handle)
+                .serve(service)
+                .await
+        }
+    };
     db.close().await;
     tracing::info!("hpf stopped");
     served.map_err(|e| format!("server error: {e}"))

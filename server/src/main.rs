@@ -14,10 +14,16 @@ fn main() -> ExitCode {
         Err(e) => {
             // One clear line, not clap's page of usage.
             let text = e.to_string();
-            let first = text.lines().next().unwrap_or("invalid arguments");
+            // Clap's message may span lines before its usage block: join them into one.
+            let message: Vec<&str> = text
+                .lines()
+                .map(str::trim)
+                .take_while(|line| !line.is_empty() && !line.starts_with("Usage:"))
+                .collect();
+            let message = message.join(" ");
             eprintln!(
                 "hpf: {} (see hpf --help)",
-                first.trim_start_matches("error: ")
+                message.trim_start_matches("error: ")
             );
             return ExitCode::from(2);
         }

@@ -212,3 +212,100 @@ fn serve_shuts_down_gracefully_on_sigterm() {
     assert!(log.contains("hpf stopped"), "{log}");
     assert!(db.exists(), "the SQLite file is created on first run");
 }
+
+#[test]
+fn serve_speaks_tls_with_hsts_when_given_a_certificate() {
+    let dir = common::temp_dir("hpf_tls");
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "openssl: {}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let dist = built_dist();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = hpf()
+        .args([
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--dist",
+            dist.to_str().unwrap(),
+        ])
+        .args([
+            "--database-url",
+            &format!("sqlite://{}/hpf.db?mode=rwc", dir.display()),
+        ])
+        .arg("--tls-cert")
+        .arg(&cert)
+        .arg("--tls-key")
+        .arg(&key)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let response = loop {
+        let out = Command::new("curl")
+            .args([
+                "-sk",
+                "-D",
+                "-",
+                &format!("https://127.0.0.1:{port}/api/health"),
+            ])
+            .output()
+            .unwrap();
+        if out.status.success() {
+            break String::from_utf8_lossy(&out.stdout).to_string();
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "no TLS answer");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let plain = Command::new("curl")
+        .args(["-s", &format!("http://127.0.0.1:{port}/api/health")])
+        .output()
+        .unwrap();
+    child.kill().ok();
+    child.wait().ok();
+    assert!(response.starts_with("HTTP/"), "{response}");
+    assert!(response.contains(" 200"), "{response}");
+    assert!(
+        response
+            .to_lowercase()
+            .contains("strict-transport-security: max-age=31536000"),
+        "{response}"
+    );
+    assert!(response.contains("\"status\":\"ok\""), "{response}");
+    assert!(
+        !String::from_utf8_lossy(&plain.stdout).contains("\"status\":\"ok\""),
+        "plain HTTP must not be served"
+    );
+
+    let missing = hpf()
+        .args(["serve", "--dist", dist.to_str().unwrap(), "--tls-cert"])
+        .arg(&cert)
+        .output()
+        .unwrap();
+    assert!(one_line_failure(&missing).contains("tls-key"));
+}

@@ -69,7 +69,8 @@ pub fn periods_to_repay(balance: Decimal, rate: Decimal, installment: Decimal) -
     if remainder <= Decimal::ZERO {
         return None;
     }
-    const BITS: usize = 11; // 2^11 months is far beyond any loan
+    // 2^10 = 1024 months covers the engine's 600-period cap; a longer answer is clamped anyway.
+    const BITS: usize = 10;
     let mut powers = [Decimal::ONE + rate; BITS];
     for k in 1..BITS {
         powers[k] = powers[k - 1].checked_mul(powers[k - 1])?;
