@@ -17,7 +17,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the hall: the built app from `--dist` and the JSON API under /api.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Run one trial (试算): a JSON object on stdin, the result as JSON on stdout.
     Trial(PolicyArgs),
     /// Print the compact calendar (shared/data/calendar.txt) made from a holiday-cn directory.

@@ -38,7 +38,7 @@ pub fn load_rules(args: &PolicyArgs) -> Result<(Calendar, Policy), Failure> {
 /// Runs one command. `Ok(false)` means the command ran and reported a refusal (exit non-zero).
 pub async fn run(cli: Cli) -> Result<bool, Failure> {
     match cli.command {
-        Command::Serve(args) => serve(args).await.map(|()| true),
+        Command::Serve(args) => serve(*args).await.map(|()| true),
         Command::Trial(args) => {
             let (_, policy) = load_rules(&args)?;
             let mut input = String::new();
