@@ -47,13 +47,7 @@ test.describe.serial('注册、登录、忘记密码', () => {
     await page.getByRole('button', { name: '我已阅读' }).click();
 
     // The member themself registers.
-    await register.open();
-    await register.fillIdentity(member);
-    await register.requestCode(request, member.phone);
-    await page.getByLabel('输入密码', { exact: true }).fill(PASSWORD);
-    await page.getByLabel('确认密码', { exact: true }).fill(PASSWORD);
-    await page.getByLabel('本人已阅读并同意').check();
-    await page.getByRole('button', { name: '注册', exact: true }).click();
+    await register.registerAs(request, member, PASSWORD);
     await expect(page.getByRole('status').filter({ hasText: '注册成功' })).toBeVisible();
     // The one expected failure is the refused registration (422), which Chromium also echoes to
     // the console; anything else is a problem.
@@ -97,13 +91,7 @@ test.describe.serial('注册、登录、忘记密码', () => {
     const { locked } = people[testInfo.project.name];
     const captcha = new CaptchaSolver(page);
     const register = new RegisterPage(page, captcha);
-    await register.open();
-    await register.fillIdentity(locked);
-    await register.requestCode(request, locked.phone);
-    await page.getByLabel('输入密码', { exact: true }).fill(PASSWORD);
-    await page.getByLabel('确认密码', { exact: true }).fill(PASSWORD);
-    await page.getByLabel('本人已阅读并同意').check();
-    await page.getByRole('button', { name: '注册', exact: true }).click();
+    await register.registerAs(request, locked, PASSWORD);
     await expect(page.getByRole('status').filter({ hasText: '注册成功' })).toBeVisible();
 
     const login = new Login(page, captcha);

@@ -86,6 +86,17 @@ export class RegisterPage {
     await this.page.getByLabel('手机号').fill(person.phone);
   }
 
+  /** The whole form for `person` with `password`, agreement ticked, then 注册. */
+  async registerAs(request: APIRequestContext, person: Person, password: string) {
+    await this.open();
+    await this.fillIdentity(person);
+    await this.requestCode(request, person.phone);
+    await this.page.getByLabel('输入密码', { exact: true }).fill(password);
+    await this.page.getByLabel('确认密码', { exact: true }).fill(password);
+    await this.page.getByLabel('本人已阅读并同意').check();
+    await this.page.getByRole('button', { name: '注册', exact: true }).click();
+  }
+
   async requestCode(request: APIRequestContext, phone: string) {
     await this.captcha.solve();
     await this.page.getByRole('button', { name: '获取验证码' }).click();

@@ -69,6 +69,41 @@ fn parse_identity(
     })
 }
 
+const MEMBER_BY_FACTORS: &str =
+    "SELECT personal_account FROM members WHERE id_number = $1 AND name = $2 AND phone = $3";
+const ACCOUNT_BY_FACTORS: &str = "SELECT w.personal_account FROM web_accounts w \
+     JOIN members m ON m.personal_account = w.personal_account WHERE w.id_number = $1 AND m.name = $2 AND w.phone = $3";
+
+/// The personal account `sql` finds for the three factors, or the manual's refusal (audited) that
+/// does not say which factor differs.
+async fn three_factor_match(
+    state: &AppState,
+    ip: &str,
+    event: &str,
+    sql: &'static str,
+    who: &Identity,
+) -> Result<String> {
+    let found: Option<String> = sqlx::query_scalar(sql)
+        .bind(who.id_number.as_str())
+        .bind(who.name.as_str())
+        .bind(who.phone.as_str())
+        .fetch_optional(&state.db.pool)
+        .await?;
+    match found {
+        Some(account) => Ok(account),
+        None => {
+            audit::record(state, event, None, ip, "three_factor_mismatch").await;
+            Err(ApiError::new("three_factor_mismatch", THREE_FACTOR_MISMATCH).into())
+        }
+    }
+}
+
+async fn new_password_hash(who: &Identity) -> Result<String> {
+    password::hash(who.password.expose().to_owned())
+        .await
+        .map_err(crate::error::Error::Internal)
+}
+
 pub async fn register(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -102,21 +137,8 @@ pub async fn register(
         &request.sms_code,
     )
     .await?;
-    let member: Option<String> = sqlx::query_scalar(
-        "SELECT personal_account FROM members WHERE id_number = $1 AND name = $2 AND phone = $3",
-    )
-    .bind(who.id_number.as_str())
-    .bind(who.name.as_str())
-    .bind(who.phone.as_str())
-    .fetch_optional(&state.db.pool)
-    .await?;
-    let Some(account) = member else {
-        audit::record(&state, "register", None, &ip, "three_factor_mismatch").await;
-        return Err(ApiError::new("three_factor_mismatch", THREE_FACTOR_MISMATCH).into());
-    };
-    let hash = password::hash(who.password.expose().to_owned())
-        .await
-        .map_err(crate::error::Error::Internal)?;
+    let account = three_factor_match(&state, &ip, "register", MEMBER_BY_FACTORS, &who).await?;
+    let hash = new_password_hash(&who).await?;
     let now = state.clock.now().timestamp();
     let inserted = sqlx::query(
         "INSERT INTO web_accounts (personal_account, id_number, phone, password_hash, created_at, password_changed_at) \
@@ -171,22 +193,8 @@ pub async fn reset(
         &request.sms_code,
     )
     .await?;
-    let account: Option<String> = sqlx::query_scalar(
-        "SELECT w.personal_account FROM web_accounts w JOIN members m ON m.personal_account = w.personal_account \
-         WHERE w.id_number = $1 AND m.name = $2 AND w.phone = $3",
-    )
-    .bind(who.id_number.as_str())
-    .bind(who.name.as_str())
-    .bind(who.phone.as_str())
-    .fetch_optional(&state.db.pool)
-    .await?;
-    let Some(account) = account else {
-        audit::record(&state, "reset", None, &ip, "three_factor_mismatch").await;
-        return Err(ApiError::new("three_factor_mismatch", THREE_FACTOR_MISMATCH).into());
-    };
-    let hash = password::hash(who.password.expose().to_owned())
-        .await
-        .map_err(crate::error::Error::Internal)?;
+    let account = three_factor_match(&state, &ip, "reset", ACCOUNT_BY_FACTORS, &who).await?;
+    let hash = new_password_hash(&who).await?;
     sqlx::query("UPDATE web_accounts SET password_hash = $1, failed_logins = 0, locked_until = NULL, password_changed_at = $2 WHERE personal_account = $3")
         .bind(hash)
         .bind(state.clock.now().timestamp())
