@@ -491,3 +491,83 @@ async fn responses_carry_the_security_headers() {
         .unwrap()
         .contains("frame-ancestors 'none'"));
 }
+
+/// A stand-in SMS provider on port 0 that records what it receives and answers `status`.
+async fn gateway(
+    status: u16,
+) -> (
+    String,
+    std::sync::Arc<std::sync::Mutex<Vec<(String, serde_json::Value)>>>,
+) {
+    use axum::http::{HeaderMap, StatusCode};
+    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = received.clone();
+    let app = axum::Router::new().route(
+        "/send",
+        axum::routing::post(
+            move |headers: HeaderMap, axum::Json(body): axum::Json<serde_json::Value>| {
+                let log = log.clone();
+                async move {
+                    let auth = headers
+                        .get("authorization")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default()
+                        .to_owned();
+                    log.lock().unwrap().push((auth, body));
+                    StatusCode::from_u16(status).unwrap()
+                }
+            },
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/send", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, received)
+}
+
+#[tokio::test]
+async fn the_http_gateway_sender_posts_the_message_with_its_credential() {
+    use server::account::sms::HttpGateway;
+    use std::sync::Arc;
+    for (status, expected) in [(200u16, 200u16), (503, 500)] {
+        let (url, received) = gateway(status).await;
+        let sms = Arc::new(HttpGateway {
+            url,
+            key: "centre-key".into(),
+            template: "T100".into(),
+            client: reqwest::Client::new(),
+        });
+        let app = spawn_app(
+            Store::Sqlite,
+            Options {
+                accounts: AccountConfig {
+                    test_hooks: true,
+                    sms,
+                    ..AccountConfig::default()
+                },
+                ..Options::default()
+            },
+        )
+        .await;
+        let (answer, body) = Citizen::new(&app).send_sms("register", "13904310002").await;
+        assert_eq!(answer, expected, "{body}");
+        if expected == 500 {
+            // The provider's failure is logged, never shown.
+            assert_eq!(body["code"], "internal");
+            assert_eq!(body["message"], "系统繁忙，请稍后再试");
+        }
+        let received = received.lock().unwrap().clone();
+        assert_eq!(received.len(), 1);
+        let (auth, message) = &received[0];
+        assert_eq!(auth, "Bearer centre-key");
+        assert_eq!(message["to"], "13904310002");
+        assert_eq!(message["template"], "T100");
+        assert!(message["text"].as_str().unwrap().contains("验证码"));
+        // Nothing went to the demo outbox.
+        let outbox: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sms_outbox")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(outbox, 0);
+    }
+}
