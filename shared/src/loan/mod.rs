@@ -2,7 +2,9 @@
 //! 调整月还款额 that the browser runs instantly and the server runs again before it accepts.
 
 pub mod amortization;
+pub mod submission;
 pub mod trial;
+pub mod wire;
 
 pub use amortization::{schedule, Schedule, ScheduleRow};
 pub use trial::{

@@ -1,0 +1,163 @@
+//! 贷款 — 我的贷款, 详情, 明细, 还款计划, and the 还款及变更 businesses: 部分提前还本, 提前结清贷款,
+//! 调整月还款额 (reservations re-validated with `shared` at the server's business time) and
+//! 变更还款账号 (at once).
+
+mod apply;
+mod change;
+mod reserve;
+pub mod store;
+
+pub use apply::{replay, Created, NewApplication};
+
+use crate::account::session::CurrentUser;
+use crate::error::Result;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use shared::loan::submission::{
+    check_prepayment, check_settlement, prepayment_dates, settlement_dates,
+};
+use shared::loan::wire::{LoanDetail, LoanList, LoanTransaction, TransactionKind, TrialContext};
+use shared::loan::Schedule;
+use shared::money::from_fen;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/loans", get(list))
+        .route("/loans/{borrower_no}", get(detail))
+        .route("/loans/{borrower_no}/transactions", get(transactions))
+        .route("/loans/{borrower_no}/schedule", get(schedule))
+        .route("/loans/{borrower_no}/context", get(context))
+        .route("/loans/{borrower_no}/prepayment", post(reserve::prepayment))
+        .route("/loans/{borrower_no}/settlement", post(reserve::settlement))
+        .route(
+            "/loans/{borrower_no}/adjust-term",
+            post(reserve::adjust_term),
+        )
+        .route(
+            "/loans/{borrower_no}/repayment-account",
+            post(change::repayment_account),
+        )
+}
+
+async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Json<LoanList>> {
+    let header = store::header(&state, &user.personal_account).await?;
+    let mut loans = Vec::new();
+    for record in store::loans_of(&state, &user.personal_account).await? {
+        let pending = store::pending(&state, &record.borrower_no).await?;
+        loans.push(record.summary(pending));
+    }
+    Ok(Json(LoanList { header, loans }))
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(borrower_no): Path<String>,
+) -> Result<Json<LoanDetail>> {
+    let record = store::own_loan(&state, &user.personal_account, &borrower_no).await?;
+    let pending = store::pending(&state, &borrower_no).await?;
+    let loan = &record.loan;
+    Ok(Json(LoanDetail {
+        header: store::header(&state, &user.personal_account).await?,
+        summary: record.summary(pending),
+        annual_rate: loan.annual_rate,
+        method: loan.method,
+        due_day: loan.due_day(),
+        remaining_periods: loan.remaining_periods,
+        monthly_payment: loan.monthly_payment,
+        last_due_date: loan.last_due_date,
+        next_due_date: loan.next_due_date(),
+        maturity_date: loan.maturity_date,
+        arrears: loan.arrears,
+        repayment_card: record.card_view(),
+        engine: loan.clone(),
+    }))
+}
+
+async fn transactions(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(borrower_no): Path<String>,
+) -> Result<Json<Vec<LoanTransaction>>> {
+    store::own_loan(&state, &user.personal_account, &borrower_no).await?;
+    let rows = sqlx::query_as::<_, (String, String, i64, i64, i64, i64)>(
+        "SELECT txn_date, kind, amount_fen, principal_fen, interest_fen, balance_after_fen FROM loan_transactions \
+         WHERE borrower_no = $1 ORDER BY seq",
+    )
+    .bind(&borrower_no)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let kind = |text: &str| match text {
+        "disbursement" => TransactionKind::Disbursement,
+        "prepayment" => TransactionKind::Prepayment,
+        "settlement" => TransactionKind::Settlement,
+        _ => TransactionKind::Installment,
+    };
+    Ok(Json(
+        rows.into_iter()
+            .map(
+                |(date, k, amount, principal, interest, balance)| LoanTransaction {
+                    date: chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").unwrap_or_default(),
+                    kind: kind(&k),
+                    amount: from_fen(amount),
+                    principal: from_fen(principal),
+                    interest: from_fen(interest),
+                    balance_after: from_fen(balance),
+                },
+            )
+            .collect(),
+    ))
+}
+
+async fn schedule(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(borrower_no): Path<String>,
+) -> Result<Json<Schedule>> {
+    let record = store::own_loan(&state, &user.personal_account, &borrower_no).await?;
+    Ok(Json(record.loan.schedule()))
+}
+
+/// The business time, the dates on offer, and whether submitting would be refused right now.
+async fn context(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(borrower_no): Path<String>,
+) -> Result<Json<TrialContext>> {
+    let record = store::own_loan(&state, &user.personal_account, &borrower_no).await?;
+    let loan = &record.loan;
+    let now = state.clock.local_now();
+    let (calendar, policy) = (state.calendar.as_ref(), state.policy.as_ref());
+    let prepayment = prepayment_dates(calendar, loan, now.date());
+    let settlement = settlement_dates(calendar, policy, loan, now.date());
+    let refusal =
+        |result: std::result::Result<(), shared::ApiError>| result.err().map(|e| e.message);
+    let first = |dates: &Vec<chrono::NaiveDate>| dates.first().copied().unwrap_or(now.date());
+    Ok(Json(TrialContext {
+        business_date: now.date(),
+        business_time: now.format("%Y-%m-%d %H:%M").to_string(),
+        prepayment_refusal: refusal(check_prepayment(
+            policy,
+            calendar,
+            now,
+            loan,
+            first(&prepayment),
+        )),
+        settlement_refusal: refusal(check_settlement(
+            policy,
+            calendar,
+            now,
+            loan,
+            first(&settlement),
+        )),
+        account_change_refusal: refusal(
+            policy
+                .check_account_change(calendar, now, loan.due_day())
+                .map_err(shared::ApiError::from),
+        ),
+        prepayment_dates: prepayment,
+        settlement_dates: settlement,
+    }))
+}

@@ -1,0 +1,164 @@
+//! 部分提前还本, 提前结清贷款 and 调整月还款额 as reservations (预约). The server reloads the loan,
+//! recomputes with the very function the browser ran, at its own business time, checks every rule,
+//! and accepts only the figures the citizen saw; otherwise it answers 409 with its fresh figures.
+
+use super::apply::{self, check_key, NewApplication};
+use super::store;
+use crate::account::session::CurrentUser;
+use crate::error::{Error, Result};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use shared::date::parse_date;
+use shared::loan::submission::{check_prepayment, check_settlement};
+use shared::loan::trial::{
+    adjust_term as adjust_trial, prepayment as prepayment_trial, settlement as settlement_trial,
+    PrepaymentRequest,
+};
+use shared::loan::wire::{
+    AdjustTermSubmission, ApplicationKind, ApplicationStatus, FiguresChanged, PrepaymentSubmission,
+    SettlementSubmission,
+};
+
+/// 409 with the server's figures: the page shows what changed.
+fn figures_changed(fresh: &impl Serialize) -> Response {
+    let body = FiguresChanged {
+        code: "figures_changed".into(),
+        message: "贷款信息已变化，试算结果已按最新数据重新计算，请核对后再提交".into(),
+        fresh: serde_json::to_value(fresh).unwrap_or_default(),
+    };
+    (StatusCode::CONFLICT, Json(body)).into_response()
+}
+
+fn to_json(value: &impl Serialize) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or_default()
+}
+
+pub async fn prepayment(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(borrower_no): Path<String>,
+    Json(submission): Json<PrepaymentSubmission>,
+) -> Result<Response> {
+    check_key(&submission.idempotency_key)?;
+    if let Some(first) =
+        apply::replay(&state, &user.personal_account, &submission.idempotency_key).await?
+    {
+        return Ok(Json(first).into_response());
+    }
+    let record = store::own_loan(&state, &user.personal_account, &borrower_no).await?;
+    let loan = &record.loan;
+    let request = PrepaymentRequest::parse(
+        loan,
+        &submission.date,
+        &submission.amount,
+        submission.mode,
+        submission.new_remaining_periods,
+    )?;
+    let now = state.clock.local_now();
+    check_prepayment(&state.policy, &state.calendar, now, loan, request.date)?;
+    let fresh = prepayment_trial(loan, &request)?;
+    if fresh != submission.shown {
+        return Ok(figures_changed(&fresh));
+    }
+    let created = apply::create(&state, &state.db.pool, &user.personal_account, &submission.idempotency_key, NewApplication {
+        kind: ApplicationKind::PartialPrepayment,
+        borrower_no: Some(borrower_no.clone()),
+        status: ApplicationStatus::Reserved,
+        effective_date: Some(request.date),
+        amount: Some(fresh.total),
+        request: serde_json::json!({
+            "date": request.date, "amount": request.amount, "mode": request.mode,
+            "new_remaining_periods": request.new_remaining_periods, "loan_version": record.version,
+        }),
+        figures: to_json(&fresh),
+        open_slot: Some(format!("loan:{borrower_no}")),
+    })
+    .await?;
+    Ok(Json(created.view()).into_response())
+}
+
+pub async fn settlement(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(borrower_no): Path<String>,
+    Json(submission): Json<SettlementSubmission>,
+) -> Result<Response> {
+    check_key(&submission.idempotency_key)?;
+    if let Some(first) =
+        apply::replay(&state, &user.personal_account, &submission.idempotency_key).await?
+    {
+        return Ok(Json(first).into_response());
+    }
+    let record = store::own_loan(&state, &user.personal_account, &borrower_no).await?;
+    let loan = &record.loan;
+    shared::loan::trial::check_loan_usable(loan)?;
+    let date = parse_date("date", "约定还款日", &submission.date)?;
+    let now = state.clock.local_now();
+    check_settlement(&state.policy, &state.calendar, now, loan, date)?;
+    let fresh = settlement_trial(loan, date)?;
+    if fresh != submission.shown {
+        return Ok(figures_changed(&fresh));
+    }
+    let created = apply::create(
+        &state,
+        &state.db.pool,
+        &user.personal_account,
+        &submission.idempotency_key,
+        NewApplication {
+            kind: ApplicationKind::Settlement,
+            borrower_no: Some(borrower_no.clone()),
+            status: ApplicationStatus::Reserved,
+            effective_date: Some(date),
+            amount: Some(fresh.total),
+            request: serde_json::json!({ "date": date, "loan_version": record.version }),
+            figures: to_json(&fresh),
+            open_slot: Some(format!("loan:{borrower_no}")),
+        },
+    )
+    .await?;
+    Ok(Json(created.view()).into_response())
+}
+
+pub async fn adjust_term(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(borrower_no): Path<String>,
+    Json(submission): Json<AdjustTermSubmission>,
+) -> Result<Response> {
+    check_key(&submission.idempotency_key)?;
+    if let Some(first) =
+        apply::replay(&state, &user.personal_account, &submission.idempotency_key).await?
+    {
+        return Ok(Json(first).into_response());
+    }
+    let record = store::own_loan(&state, &user.personal_account, &borrower_no).await?;
+    let now = state.clock.local_now();
+    state
+        .policy
+        .check_transaction(&state.calendar, now)
+        .map_err(|r| Error::bad_request(r.into()))?;
+    let fresh = adjust_trial(
+        &record.loan,
+        submission.new_remaining_periods,
+        &state.policy,
+    )?;
+    if fresh != submission.shown {
+        return Ok(figures_changed(&fresh));
+    }
+    let created = apply::create(&state, &state.db.pool, &user.personal_account, &submission.idempotency_key, NewApplication {
+        kind: ApplicationKind::AdjustTerm,
+        borrower_no: Some(borrower_no.clone()),
+        status: ApplicationStatus::Reserved,
+        effective_date: Some(fresh.effective_date),
+        amount: None,
+        request: serde_json::json!({ "new_remaining_periods": fresh.new_remaining_periods, "loan_version": record.version }),
+        figures: to_json(&fresh),
+        open_slot: Some(format!("loan:{borrower_no}")),
+    })
+    .await?;
+    Ok(Json(created.view()).into_response())
+}

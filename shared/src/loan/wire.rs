@@ -1,0 +1,216 @@
+//! The loan API's answers and requests, one definition for the browser and the server.
+
+use super::trial::{AdjustMode, AdjustTermTrial, PrepaymentTrial, SettlementTrial};
+use super::{Loan, LoanStatus, RepaymentMethod};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// 我的住房公积金 header: 单位账号, 单位名称, 个人账号, 姓名.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberHeader {
+    pub unit_account: String,
+    pub unit_name: String,
+    pub personal_account: String,
+    pub name: String,
+}
+
+/// A reservation or application still open on a loan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pending {
+    pub application_no: String,
+    pub kind: ApplicationKind,
+    pub effective_date: Option<NaiveDate>,
+    pub amount: Option<Decimal>,
+}
+
+/// One row of the manual's loan table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoanSummary {
+    pub borrower_no: String,
+    pub status: LoanStatus,
+    pub disbursement_date: NaiveDate,
+    pub amount: Decimal,
+    pub term_months: u32,
+    pub balance: Decimal,
+    pub loan_type: String,
+    pub house_address: String,
+    pub pending: Option<Pending>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoanList {
+    pub header: MemberHeader,
+    pub loans: Vec<LoanSummary>,
+}
+
+/// 还款储蓄账户, the number masked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CardView {
+    pub holder: String,
+    pub bank: String,
+    pub number: String,
+}
+
+/// 详情: every attribute, and the engine's snapshot that the browser's trial runs on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoanDetail {
+    pub header: MemberHeader,
+    pub summary: LoanSummary,
+    pub annual_rate: Decimal,
+    pub method: RepaymentMethod,
+    pub due_day: u32,
+    pub remaining_periods: u32,
+    pub monthly_payment: Decimal,
+    pub last_due_date: NaiveDate,
+    pub next_due_date: Option<NaiveDate>,
+    pub maturity_date: NaiveDate,
+    pub arrears: Decimal,
+    pub repayment_card: CardView,
+    pub engine: Loan,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransactionKind {
+    Disbursement,
+    Installment,
+    Prepayment,
+    Settlement,
+}
+
+impl TransactionKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            TransactionKind::Disbursement => "放款",
+            TransactionKind::Installment => "正常还款",
+            TransactionKind::Prepayment => "部分提前还本",
+            TransactionKind::Settlement => "提前结清",
+        }
+    }
+}
+
+/// 明细: one transaction of the loan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoanTransaction {
+    pub date: NaiveDate,
+    pub kind: TransactionKind,
+    pub amount: Decimal,
+    pub principal: Decimal,
+    pub interest: Decimal,
+    pub balance_after: Decimal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationKind {
+    PartialPrepayment,
+    Settlement,
+    AdjustTerm,
+    ChangeAccount,
+    Withdrawal,
+}
+
+impl ApplicationKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ApplicationKind::PartialPrepayment => "部分提前还本",
+            ApplicationKind::Settlement => "提前结清贷款",
+            ApplicationKind::AdjustTerm => "调整月还款额",
+            ApplicationKind::ChangeAccount => "变更还款账号",
+            ApplicationKind::Withdrawal => "退休销户提取",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationStatus {
+    /// 已预约.
+    Reserved,
+    /// 受理中.
+    Accepted,
+    /// 已办结.
+    Done,
+    /// 已撤销.
+    Cancelled,
+    /// 未通过.
+    Rejected,
+}
+
+impl ApplicationStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            ApplicationStatus::Reserved => "已预约",
+            ApplicationStatus::Accepted => "受理中",
+            ApplicationStatus::Done => "已办结",
+            ApplicationStatus::Cancelled => "已撤销",
+            ApplicationStatus::Rejected => "未通过",
+        }
+    }
+}
+
+/// An application as the citizen sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationView {
+    pub application_no: String,
+    pub kind: ApplicationKind,
+    pub status: ApplicationStatus,
+    pub submitted_at: String,
+    pub effective_date: Option<NaiveDate>,
+    pub amount: Option<Decimal>,
+}
+
+/// 部分提前还本 as submitted: the inputs, the figures the citizen saw, and an idempotency key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrepaymentSubmission {
+    pub date: String,
+    pub amount: String,
+    pub mode: AdjustMode,
+    #[serde(default)]
+    pub new_remaining_periods: Option<u32>,
+    pub shown: PrepaymentTrial,
+    pub idempotency_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SettlementSubmission {
+    pub date: String,
+    pub shown: SettlementTrial,
+    pub idempotency_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdjustTermSubmission {
+    pub new_remaining_periods: u32,
+    pub shown: AdjustTermTrial,
+    pub idempotency_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeAccountSubmission {
+    pub new_account: String,
+    pub new_account_again: String,
+    pub idempotency_key: String,
+}
+
+/// The answer to a submission whose figures no longer hold (HTTP 409): the server's fresh ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FiguresChanged {
+    pub code: String,
+    pub message: String,
+    pub fresh: serde_json::Value,
+}
+
+/// What the trial pages need besides the loan: the business time and the dates on offer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrialContext {
+    pub business_date: NaiveDate,
+    pub business_time: String,
+    pub prepayment_dates: Vec<NaiveDate>,
+    pub settlement_dates: Vec<NaiveDate>,
+    /// Why a submission would be refused right now, if it would (the trial still works).
+    pub prepayment_refusal: Option<String>,
+    pub settlement_refusal: Option<String>,
+    pub account_change_refusal: Option<String>,
+}
