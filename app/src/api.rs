@@ -100,3 +100,100 @@ pub async fn logout() -> Result<Done, ApiError> {
 pub async fn me() -> Result<Me, ApiError> {
     get("/account/me").await
 }
+
+// ---- 贷款 ----
+
+use shared::loan::wire::{
+    AdjustTermSubmission, ApplicationView, ChangeAccountSubmission, FiguresChanged, LoanDetail,
+    LoanList, LoanTransaction, PrepaymentSubmission, SettlementSubmission, TrialContext,
+};
+use shared::loan::Schedule;
+
+pub async fn loans() -> Result<LoanList, ApiError> {
+    get("/loans").await
+}
+
+pub async fn loan(borrower_no: &str) -> Result<LoanDetail, ApiError> {
+    get(&format!("/loans/{borrower_no}")).await
+}
+
+pub async fn transactions(borrower_no: &str) -> Result<Vec<LoanTransaction>, ApiError> {
+    get(&format!("/loans/{borrower_no}/transactions")).await
+}
+
+pub async fn schedule(borrower_no: &str) -> Result<Schedule, ApiError> {
+    get(&format!("/loans/{borrower_no}/schedule")).await
+}
+
+pub async fn trial_context(borrower_no: &str) -> Result<TrialContext, ApiError> {
+    get(&format!("/loans/{borrower_no}/context")).await
+}
+
+/// A submission's outcome other than acceptance: refused, or the server's figures differ.
+#[derive(Debug, Clone)]
+pub enum Rejected {
+    Refused(ApiError),
+    Changed(FiguresChanged),
+}
+
+async fn submit<B: Serialize>(path: &str, body: &B) -> Result<ApplicationView, Rejected> {
+    let response = Request::post(&format!("/api{path}"))
+        .header("x-hpf-csrf", "1")
+        .json(body)
+        .map_err(|_| Rejected::Refused(ApiError::new("bad_request", "请求无法发送")))?
+        .send()
+        .await
+        .map_err(|_| {
+            Rejected::Refused(ApiError::new(
+                "offline",
+                "提交需要网络连接，请连接网络后再提交",
+            ))
+        })?;
+    if response.status() == 409 {
+        let text = response.text().await.unwrap_or_default();
+        if let Ok(changed) = serde_json::from_str::<FiguresChanged>(&text) {
+            return Err(Rejected::Changed(changed));
+        }
+        let refused = serde_json::from_str::<ApiError>(&text)
+            .unwrap_or_else(|_| ApiError::new("http_error", "服务暂不可用，请稍后再试"));
+        return Err(Rejected::Refused(refused));
+    }
+    decode(response).await.map_err(Rejected::Refused)
+}
+
+pub async fn submit_prepayment(
+    borrower_no: &str,
+    body: &PrepaymentSubmission,
+) -> Result<ApplicationView, Rejected> {
+    submit(&format!("/loans/{borrower_no}/prepayment"), body).await
+}
+
+pub async fn submit_settlement(
+    borrower_no: &str,
+    body: &SettlementSubmission,
+) -> Result<ApplicationView, Rejected> {
+    submit(&format!("/loans/{borrower_no}/settlement"), body).await
+}
+
+pub async fn submit_adjust_term(
+    borrower_no: &str,
+    body: &AdjustTermSubmission,
+) -> Result<ApplicationView, Rejected> {
+    submit(&format!("/loans/{borrower_no}/adjust-term"), body).await
+}
+
+pub async fn change_account(
+    borrower_no: &str,
+    body: &ChangeAccountSubmission,
+) -> Result<ApplicationView, Rejected> {
+    submit(&format!("/loans/{borrower_no}/repayment-account"), body).await
+}
+
+/// A fresh idempotency key for one submission (retries of it reuse the key).
+pub fn idempotency_key() -> String {
+    let mut random = [0u8; 16];
+    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(&mut random);
+    }
+    random.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -21,11 +21,15 @@ fn App() -> impl IntoView {
                     <Route path=path!("/login") view=pages::account::Login />
                     <Route path=path!("/register") view=pages::account::Register />
                     <Route path=path!("/forgot") view=pages::account::Forgot />
-                    <Route path=path!("/home") view=|| view! {
-                        <pages::account::RequireSession>
-                            <pages::account::Home />
-                        </pages::account::RequireSession>
-                    } />
+                    <Route path=path!("/home") view=|| guarded(pages::account::Home) />
+                    <Route path=path!("/loans") view=|| guarded(pages::loan::Loans) />
+                    <Route path=path!("/loans/:no") view=|| guarded(pages::loan::Detail) />
+                    <Route path=path!("/loans/:no/history") view=|| guarded(pages::loan::History) />
+                    <Route path=path!("/loans/:no/schedule") view=|| guarded(pages::loan::SchedulePage) />
+                    <Route path=path!("/loans/:no/prepayment") view=|| guarded(pages::loan::Prepayment) />
+                    <Route path=path!("/loans/:no/settlement") view=|| guarded(pages::loan::Settlement) />
+                    <Route path=path!("/loans/:no/account") view=|| guarded(pages::loan::ChangeAccount) />
+                    <Route path=path!("/loans/:no/adjust") view=|| guarded(pages::loan::AdjustTerm) />
                 </Routes>
             </main>
             <layout::Footer />
@@ -33,7 +37,11 @@ fn App() -> impl IntoView {
     }
 }
 
+/// A page that needs a session.
+fn guarded<V: IntoView + 'static>(page: fn() -> V) -> impl IntoView {
+    view! { <pages::account::RequireSession>{move || page()}</pages::account::RequireSession> }
+}
+
 fn main() {
-    console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(App);
 }

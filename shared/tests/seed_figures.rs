@@ -262,3 +262,18 @@ fn the_wire_form_of_hpf_trial() {
     assert_eq!(settled["interest"], "700.49");
     assert_eq!(settled["total"], "647310.33");
 }
+
+#[test]
+fn periods_as_typed() {
+    use shared::loan::trial::parse_periods;
+    assert_eq!(parse_periods("").unwrap(), None);
+    assert_eq!(parse_periods(" ２００ ").unwrap(), Some(200));
+    assert_eq!(
+        parse_periods("12.5").unwrap_err().code,
+        "new_term_not_a_number"
+    );
+    assert_eq!(
+        parse_periods("-3").unwrap_err().field.as_deref(),
+        Some("new_remaining_periods")
+    );
+}

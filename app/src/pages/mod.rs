@@ -1,4 +1,5 @@
 pub mod account;
+pub mod loan;
 
 use leptos::prelude::*;
 

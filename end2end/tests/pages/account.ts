@@ -116,3 +116,32 @@ export class Login {
     await this.page.getByRole('button', { name: '登录' }).click();
   }
 }
+
+/** Logs the page's browser context in through the API, registering the person first if needed. */
+export async function ensureLoggedIn(request: APIRequestContext, person: Person, password: string) {
+  const headers = { 'x-hpf-csrf': '1' };
+  const captcha = async () => (await (await request.post('/api/account/captcha', { headers })).json()) as { id: string; answer: string };
+  const login = async () => {
+    const c = await captcha();
+    return request.post('/api/account/login', {
+      headers,
+      data: { username: person.phone, password, captcha_id: c.id, captcha: c.answer },
+    });
+  };
+  if ((await login()).ok()) return;
+  const c = await captcha();
+  const sent = await request.post('/api/account/sms', {
+    headers,
+    data: { purpose: 'register', phone: person.phone, captcha_id: c.id, captcha: c.answer },
+  });
+  expect(sent.ok()).toBeTruthy();
+  const registered = await request.post('/api/account/register', {
+    headers,
+    data: {
+      name: person.name, id_type: 'id_card', id_number: person.idNumber, phone: person.phone,
+      sms_code: await smsCode(request, person.phone), password, password_confirm: password, agreed: true,
+    },
+  });
+  expect(registered.ok()).toBeTruthy();
+  expect((await login()).ok()).toBeTruthy();
+}

@@ -90,6 +90,22 @@ pub fn check_repayment_date(loan: &Loan, date: NaiveDate) -> Result<(), ApiError
     }
 }
 
+/// 变更后剩余期数 as typed: empty is `None`; otherwise a whole number (full-width digits accepted).
+pub fn parse_periods(input: &str) -> Result<Option<u32>, ApiError> {
+    let text = crate::money::normalize_width(input);
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse::<u32>().map(Some).map_err(|_| {
+        ApiError::field(
+            "new_remaining_periods",
+            "new_term_not_a_number",
+            "变更后剩余期数须为整数",
+        )
+    })
+}
+
 /// A 部分提前还本 request, parsed and checked against the loan: only a valid request exists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrepaymentRequest {

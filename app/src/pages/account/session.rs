@@ -104,6 +104,9 @@ pub fn Home() -> impl IntoView {
                 <dt>"证件号码"</dt><dd>{me.id_number.clone()}</dd>
                 <dt>"手机号"</dt><dd>{me.phone.clone()}</dd>
             </dl>
+            <nav class="home-links" aria-label="我的业务">
+                <a class="button button--primary" href="/loans">"贷款"</a>
+            </nav>
         </section>
     }
 }

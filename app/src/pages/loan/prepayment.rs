@@ -1,0 +1,279 @@
+//! 部分提前还本: the trial runs in the browser from `shared` as soon as the inputs are valid (no
+//! network round trip), with the other modes side by side and a balance chart; 提交 sends the figures
+//! the citizen saw, and the server recomputes them before it accepts the reservation.
+
+use super::chart::BalanceChart;
+use super::submit::{outcome, ConfirmDialog, FiguresTable, Outcome, OutcomeView};
+use super::{borrower_no, yuan, LoanFrame, MemberHeaderView, Tabs};
+use crate::api;
+use leptos::prelude::*;
+use shared::date::compact;
+use shared::loan::compare::{after_prepayment, compare_modes};
+use shared::loan::trial::{
+    parse_periods, prepayment, AdjustMode, PrepaymentRequest, PrepaymentTrial,
+};
+use shared::loan::wire::{LoanDetail, PrepaymentSubmission, TrialContext};
+use shared::loan::Loan;
+use shared::ApiError;
+
+const CHANGED_LABELS: [(&str, &str); 6] = [
+    ("total", "提前还款总额"),
+    ("prepay_interest", "提前还本利息"),
+    ("new_balance", "变更后贷款余额"),
+    ("new_remaining_periods", "变更后剩余期数"),
+    ("new_monthly_payment", "变更后月还款额"),
+    ("new_maturity_date", "变更后到期日期"),
+];
+
+#[component]
+pub fn Prepayment() -> impl IntoView {
+    let no = borrower_no();
+    let data = LocalResource::new(move || {
+        let no = no.clone();
+        async move { (api::loan(&no).await, api::trial_context(&no).await) }
+    });
+    view! {
+        <LoanFrame>
+            <section class="card" aria-labelledby="prepayment-title">
+                <Tabs current="部分提前还本" />
+                <h1 id="prepayment-title">"部分提前还本"</h1>
+                {move || match data.get() {
+                    None => view! { <p class="loading">"正在加载……"</p> }.into_any(),
+                    Some((Ok(detail), Ok(context))) => view! { <PrepaymentForm detail context /> }.into_any(),
+                    Some((Err(error), _)) | Some((_, Err(error))) =>
+                        view! { <p class="form__message" role="alert">{error.message}</p> }.into_any(),
+                }}
+            </section>
+        </LoanFrame>
+    }
+}
+
+fn trial_of(
+    loan: &Loan,
+    date: &str,
+    amount: &str,
+    mode: AdjustMode,
+    periods: &str,
+) -> Result<PrepaymentTrial, ApiError> {
+    let periods = if mode == AdjustMode::NewTerm {
+        parse_periods(periods)?
+    } else {
+        None
+    };
+    let request = PrepaymentRequest::parse(loan, date, amount, mode, periods)?;
+    prepayment(loan, &request)
+}
+
+fn balances(loan: &Loan) -> Vec<rust_decimal::Decimal> {
+    std::iter::once(loan.balance)
+        .chain(loan.schedule().rows.iter().map(|r| r.balance))
+        .collect()
+}
+
+#[component]
+fn PrepaymentForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
+    let loan = StoredValue::new(detail.engine.clone());
+    let first_date = context
+        .prepayment_dates
+        .first()
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    let date = RwSignal::new(first_date.clone());
+    let mode = RwSignal::new(AdjustMode::LowerPayment);
+    let periods = RwSignal::new(String::new());
+    let amount = RwSignal::new(String::new());
+    let tried = RwSignal::new(false);
+    let confirm = RwSignal::new(false);
+    let sent = RwSignal::new(None::<Outcome>);
+    let key = RwSignal::new(String::new());
+
+    let trial = Memo::new(move |_| {
+        loan.with_value(|l| trial_of(l, &date.get(), &amount.get(), mode.get(), &periods.get()))
+    });
+    let comparisons = Memo::new(move |_| {
+        let n = parse_periods(&periods.get()).ok().flatten();
+        loan.with_value(|l| compare_modes(l, &date.get(), &amount.get(), n))
+    });
+    let show_errors = move || tried.get() || !amount.with(String::is_empty);
+    let field_error = move |field: &'static str| {
+        move || {
+            show_errors()
+                .then(|| {
+                    trial.with(|t| {
+                        t.as_ref()
+                            .err()
+                            .filter(|e| e.field.as_deref() == Some(field))
+                            .map(|e| e.message.clone())
+                    })
+                })
+                .flatten()
+        }
+    };
+    let general_error = move || {
+        show_errors()
+            .then(|| {
+                trial.with(|t| {
+                    t.as_ref()
+                        .err()
+                        .filter(|e| {
+                            !matches!(
+                                e.field.as_deref(),
+                                Some("amount" | "date" | "new_remaining_periods")
+                            )
+                        })
+                        .map(|e| e.message.clone())
+                })
+            })
+            .flatten()
+    };
+    let results = Signal::derive(move || {
+        trial.with(|t| {
+            let show = |pick: fn(&PrepaymentTrial) -> String| {
+                t.as_ref().map(pick).unwrap_or_else(|_| "—".into())
+            };
+            vec![
+                ("提前还款总额", show(|t| yuan(t.total))),
+                ("提前还本利息", show(|t| yuan(t.prepay_interest))),
+                ("退还利息", show(|t| yuan(t.refund_interest))),
+                ("变更后贷款余额", show(|t| yuan(t.new_balance))),
+                (
+                    "变更后剩余期数",
+                    show(|t| t.new_remaining_periods.to_string()),
+                ),
+                ("变更后月还款额", show(|t| yuan(t.new_monthly_payment))),
+                ("变更后到期日期", show(|t| compact(t.new_maturity_date))),
+            ]
+        })
+    });
+
+    let submit = move || {
+        let Ok(shown) = trial.get_untracked() else {
+            return;
+        };
+        let body = PrepaymentSubmission {
+            date: date.get_untracked(),
+            amount: amount.get_untracked(),
+            mode: mode.get_untracked(),
+            new_remaining_periods: parse_periods(&periods.get_untracked()).ok().flatten(),
+            shown: shown.clone(),
+            idempotency_key: key.get_untracked(),
+        };
+        let no = borrower_no();
+        leptos::task::spawn_local(async move {
+            let result = api::submit_prepayment(&no, &body).await;
+            let shown = serde_json::to_value(&shown).unwrap_or_default();
+            sent.set(Some(outcome(result, &shown, &CHANGED_LABELS)));
+        });
+    };
+    let rows = Signal::derive(move || {
+        trial.with(|t| match t {
+            Ok(t) => vec![
+                (
+                    "约定还款日期",
+                    compact(
+                        chrono::NaiveDate::parse_from_str(&date.get(), "%Y-%m-%d")
+                            .unwrap_or_default(),
+                    ),
+                ),
+                ("调整方式", mode.get().label().to_owned()),
+                ("提前还本金额", yuan(t.prepay_principal)),
+                ("提前还款总额", yuan(t.total)),
+                ("提前还本利息", yuan(t.prepay_interest)),
+                ("变更后月还款额", yuan(t.new_monthly_payment)),
+                ("变更后剩余期数", t.new_remaining_periods.to_string()),
+                ("变更后到期日期", compact(t.new_maturity_date)),
+            ],
+            Err(_) => Vec::new(),
+        })
+    });
+    let reset = move |_| {
+        date.set(first_date.clone());
+        mode.set(AdjustMode::LowerPayment);
+        periods.set(String::new());
+        amount.set(String::new());
+        tried.set(false);
+        sent.set(None);
+    };
+    let accepted = move || matches!(sent.get(), Some(Outcome::Accepted(_)));
+
+    view! {
+        <MemberHeaderView header=detail.header.clone() />
+        {context.prepayment_refusal.clone().map(|message| view! {
+            <p class="notice notice--warning" role="note">{format!("当前不能提交：{message}。试算不受影响。")}</p>
+        })}
+        <form class="trial" on:submit=move |ev| { ev.prevent_default(); tried.set(true); }>
+            <table class="table table--figures">
+                <tbody>
+                    <tr><th scope="row">"当期应还合计"</th><td>{yuan(detail.monthly_payment)}</td></tr>
+                    <tr><th scope="row">"拖欠金额合计"</th><td>{yuan(detail.arrears)}</td></tr>
+                </tbody>
+            </table>
+            <div class="field">
+                <label for="date">"约定还款日期"</label>
+                <select id="date" on:change=move |ev| date.set(event_target_value(&ev)) prop:value=move || date.get()>
+                    {context.prepayment_dates.iter().map(|d| view! {
+                        <option value=d.to_string()>{compact(*d)}</option>
+                    }).collect_view()}
+                </select>
+                <span class="field__error">{field_error("date")}</span>
+            </div>
+            <div class="field">
+                <label for="mode">"调整方式"</label>
+                <select id="mode" on:change=move |ev| {
+                    let chosen = AdjustMode::ALL.into_iter().find(|m| m.label() == event_target_value(&ev));
+                    mode.set(chosen.unwrap_or(AdjustMode::LowerPayment));
+                }>
+                    {AdjustMode::ALL.into_iter().map(|m| view! { <option value=m.label()>{m.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            <Show when=move || mode.get() == AdjustMode::NewTerm>
+                <div class="field">
+                    <label for="periods">"变更后剩余期数"</label>
+                    <input id="periods" type="text" inputmode="numeric" bind:value=periods />
+                    <span class="field__error">{field_error("new_remaining_periods")}</span>
+                </div>
+            </Show>
+            <div class="field">
+                <label for="amount">"提前还本金额"</label>
+                <input id="amount" type="text" inputmode="decimal" autocomplete="off" bind:value=amount />
+                <span class="hint">"须为1000的倍数"</span>
+                <span class="field__error">{field_error("amount")}</span>
+            </div>
+            <p class="form__message" role="alert">{general_error}</p>
+            <FiguresTable label="试算结果" rows=results />
+            <div class="field">
+                <label for="method">"选择还款方式"</label>
+                <select id="method"><option value="reserve">"预约"</option></select>
+            </div>
+            <div class="actions">
+                <button type="submit" class="button">"试算"</button>
+                <button type="button" class="button button--primary" disabled=move || { trial.with(Result::is_err) || accepted() }
+                    on:click=move |_| { key.set(api::idempotency_key()); sent.set(None); confirm.set(true); }>"提交"</button>
+                <button type="button" class="button" on:click=reset>"重置"</button>
+            </div>
+        </form>
+        <ConfirmDialog open=confirm title="确认部分提前还本" rows on_confirm=Callback::new(move |_| submit()) />
+        <OutcomeView outcome=sent />
+        <Show when=move || !comparisons.with(Vec::is_empty)>
+            <h2>"各调整方式对比"</h2>
+            <div class="table-scroll">
+                <table class="table">
+                    <thead><tr><th>"调整方式"</th><th>"变更后月还款额"</th><th>"变更后剩余期数"</th><th>"剩余应付利息"</th><th>"节省利息"</th></tr></thead>
+                    <tbody>
+                        {move || comparisons.get().into_iter().map(|c| view! {
+                            <tr>
+                                <td>{c.mode.label()}</td><td class="num">{yuan(c.trial.new_monthly_payment)}</td>
+                                <td class="num">{c.trial.new_remaining_periods}</td>
+                                <td class="num">{yuan(c.interest_to_pay)}</td><td class="num">{yuan(c.interest_saved)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            {move || trial.get().ok().map(|t| {
+                let (before, after) = loan.with_value(|l| (balances(l), balances(&after_prepayment(l, &t))));
+                view! { <BalanceChart before after caption="剩余本金随时间变化" /> }
+            })}
+        </Show>
+    }
+}

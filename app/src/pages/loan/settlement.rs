@@ -1,0 +1,145 @@
+//! 提前结清贷款: 约定还款日, 当前账务日期, 提前结清本金/利息, 提前还款总额, 退还利息, with the manual's
+//! 说明. The trial works in a blackout (it is only a calculation); the page says when submitting
+//! will be possible.
+
+use super::submit::{outcome, ConfirmDialog, FiguresTable, Outcome, OutcomeView};
+use super::{borrower_no, yuan, LoanFrame, MemberHeaderView, Tabs};
+use crate::api;
+use leptos::prelude::*;
+use shared::date::{compact, parse_date};
+use shared::loan::trial::{settlement, SettlementTrial};
+use shared::loan::wire::{LoanDetail, SettlementSubmission, TrialContext};
+
+const CHANGED_LABELS: [(&str, &str); 3] = [
+    ("principal", "提前结清本金"),
+    ("interest", "提前结清利息"),
+    ("total", "提前还款总额"),
+];
+
+#[component]
+pub fn Settlement() -> impl IntoView {
+    let no = borrower_no();
+    let data = LocalResource::new(move || {
+        let no = no.clone();
+        async move { (api::loan(&no).await, api::trial_context(&no).await) }
+    });
+    view! {
+        <LoanFrame>
+            <section class="card" aria-labelledby="settlement-title">
+                <Tabs current="提前结清贷款" />
+                <h1 id="settlement-title">"提前结清贷款"</h1>
+                {move || match data.get() {
+                    None => view! { <p class="loading">"正在加载……"</p> }.into_any(),
+                    Some((Ok(detail), Ok(context))) => view! { <SettlementForm detail context /> }.into_any(),
+                    Some((Err(error), _)) | Some((_, Err(error))) =>
+                        view! { <p class="form__message" role="alert">{error.message}</p> }.into_any(),
+                }}
+            </section>
+        </LoanFrame>
+    }
+}
+
+#[component]
+fn SettlementForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
+    let loan = StoredValue::new(detail.engine.clone());
+    // In a blackout no date is on offer for submitting, but the trial still works on any date
+    // before the next due date.
+    let offered = if context.settlement_dates.is_empty() {
+        context.prepayment_dates.clone()
+    } else {
+        context.settlement_dates.clone()
+    };
+    let first = offered.first().map(|d| d.to_string()).unwrap_or_default();
+    let date = RwSignal::new(first);
+    let confirm = RwSignal::new(false);
+    let sent = RwSignal::new(None::<Outcome>);
+    let key = RwSignal::new(String::new());
+    let trial = Memo::new(move |_| {
+        loan.with_value(|l| {
+            parse_date("date", "约定还款日", &date.get()).and_then(|d| settlement(l, d))
+        })
+    });
+    let business_date = compact(context.business_date);
+    let results = Signal::derive(move || {
+        trial.with(|t| {
+            let show = |pick: fn(&SettlementTrial) -> String| {
+                t.as_ref().map(pick).unwrap_or_else(|_| "—".into())
+            };
+            vec![
+                ("当前账务日期", business_date.clone()),
+                ("提前结清本金", show(|t| yuan(t.principal))),
+                ("提前结清利息", show(|t| yuan(t.interest))),
+                ("提前还款总额", show(|t| yuan(t.total))),
+                ("退还利息", show(|t| yuan(t.refund_interest))),
+            ]
+        })
+    });
+    let rows = Signal::derive(move || {
+        trial.with(|t| match t {
+            Ok(t) => vec![
+                ("约定还款日", date.get().replace('-', "")),
+                ("提前结清本金", yuan(t.principal)),
+                ("提前结清利息", yuan(t.interest)),
+                ("提前还款总额", yuan(t.total)),
+                ("退还利息", yuan(t.refund_interest)),
+            ],
+            Err(_) => Vec::new(),
+        })
+    });
+    let submit = move || {
+        let Ok(shown) = trial.get_untracked() else {
+            return;
+        };
+        let body = SettlementSubmission {
+            date: date.get_untracked(),
+            shown: shown.clone(),
+            idempotency_key: key.get_untracked(),
+        };
+        let no = borrower_no();
+        leptos::task::spawn_local(async move {
+            let result = api::submit_settlement(&no, &body).await;
+            sent.set(Some(outcome(
+                result,
+                &serde_json::to_value(&shown).unwrap_or_default(),
+                &CHANGED_LABELS,
+            )));
+        });
+    };
+    let accepted = move || matches!(sent.get(), Some(Outcome::Accepted(_)));
+    view! {
+        <MemberHeaderView header=detail.header.clone() />
+        {context.settlement_refusal.clone().map(|message| view! {
+            <p class="notice notice--warning" role="note">{format!("当前不能提交：{message}。试算不受影响。")}</p>
+        })}
+        <form class="trial" on:submit=move |ev| ev.prevent_default()>
+            <div class="field">
+                <label for="date">"约定还款日"</label>
+                <select id="date" on:change=move |ev| date.set(event_target_value(&ev))>
+                    {offered.iter().map(|d| view! { <option value=d.to_string()>{compact(*d)}</option> }).collect_view()}
+                </select>
+            </div>
+            <p class="form__message" role="alert">{move || trial.with(|t| t.as_ref().err().map(|e| e.message.clone()))}</p>
+            <FiguresTable label="试算结果" rows=results />
+            <div class="field">
+                <label for="method">"选择还款方式"</label>
+                <select id="method"><option value="reserve">"预约"</option></select>
+            </div>
+            <div class="actions">
+                <button type="submit" class="button">"试算"</button>
+                <button type="button" class="button button--primary" disabled=move || { trial.with(Result::is_err) || accepted() }
+                    on:click=move |_| { key.set(api::idempotency_key()); sent.set(None); confirm.set(true); }>"提交"</button>
+                <button type="button" class="button" on:click=move |_| sent.set(None)>"重置"</button>
+            </div>
+        </form>
+        <ConfirmDialog open=confirm title="确认提前结清贷款" rows on_confirm=Callback::new(move |_| submit()) />
+        <OutcomeView outcome=sent />
+        <aside class="note-box">
+            <h2>"说明"</h2>
+            <ol>
+                <li>"提前结清涉及贷款利息计算，仅在工作日 9:30 - 16:00 间提供办理。"</li>
+                <li>"每年 12 月 1 日至次年 1 月 31 日及约定还款日前一天和约定还款日当天不能办理提前结清业务。"</li>
+                <li>"公积金账户须有未结清的贷款。"</li>
+            </ol>
+        </aside>
+    }
+}

@@ -1,0 +1,121 @@
+//! 提交 → 确认框 (确定 / 取消) → the server's answer: accepted, refused with its message, or its
+//! fresh figures with what changed.
+
+use crate::api::Rejected;
+use leptos::prelude::*;
+use shared::date::compact;
+use shared::loan::wire::ApplicationView;
+
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Accepted(ApplicationView),
+    Refused(String),
+    /// (label, figure shown, the server's figure) for each figure that differs.
+    Changed(Vec<(String, String, String)>),
+}
+
+/// The figures the server answered with, against those shown: `labels` maps wire names to the
+/// page's labels.
+pub fn outcome(
+    result: Result<ApplicationView, Rejected>,
+    shown: &serde_json::Value,
+    labels: &[(&str, &str)],
+) -> Outcome {
+    match result {
+        Ok(view) => Outcome::Accepted(view),
+        Err(Rejected::Refused(error)) => Outcome::Refused(error.message),
+        Err(Rejected::Changed(changed)) => {
+            let text = |v: &serde_json::Value| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| v.to_string())
+            };
+            Outcome::Changed(
+                labels
+                    .iter()
+                    .filter(|(key, _)| shown[*key] != changed.fresh[*key])
+                    .map(|(key, label)| {
+                        (
+                            (*label).to_owned(),
+                            text(&shown[*key]),
+                            text(&changed.fresh[*key]),
+                        )
+                    })
+                    .collect(),
+            )
+        }
+    }
+}
+
+/// Label/figure rows, as the manual's screens lay them out. One component for every table of
+/// figures keeps the wasm small (each distinct view closure is code of its own).
+#[component]
+pub fn FiguresTable(
+    #[prop(into)] label: String,
+    rows: Signal<Vec<(&'static str, String)>>,
+) -> impl IntoView {
+    view! {
+        <table class="table table--figures" aria-label=label>
+            <tbody>
+                {move || rows.get().into_iter().map(|(label, value)| view! {
+                    <tr><th scope="row">{label}</th><td>{value}</td></tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+pub fn ConfirmDialog(
+    open: RwSignal<bool>,
+    title: &'static str,
+    rows: Signal<Vec<(&'static str, String)>>,
+    on_confirm: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <Show when=move || open.get()>
+            <div class="dialog-backdrop">
+                <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="confirm-title">
+                    <h2 id="confirm-title">{title}</h2>
+                    <FiguresTable label=title rows />
+                    <p>"请核对以上信息，确认无误后点击【确定】办理。"</p>
+                    <div class="actions">
+                        <button type="button" class="button button--primary" on:click=move |_| {
+                            open.set(false);
+                            on_confirm.run(());
+                        }>"确定"</button>
+                        <button type="button" class="button" on:click=move |_| open.set(false)>"取消"</button>
+                    </div>
+                </div>
+            </div>
+        </Show>
+    }
+}
+
+#[component]
+pub fn OutcomeView(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
+    move || {
+        outcome.get().map(|o| match o {
+            Outcome::Accepted(view) => view! {
+                <div class="success-box" role="status">
+                    <p class="success">{format!("{}：{}", view.kind.label(), view.status.label())}</p>
+                    <p>{format!("申请编号：{}　提交时间：{}", view.application_no, view.submitted_at)}</p>
+                    {view.effective_date.map(|d| view! { <p>{format!("约定日期：{}", compact(d))}</p> })}
+                </div>
+            }
+            .into_any(),
+            Outcome::Refused(message) => view! { <p class="form__message" role="alert">{message}</p> }.into_any(),
+            Outcome::Changed(rows) => view! {
+                <div class="notice notice--warning" role="alert">
+                    <p>"贷款信息已变化，以下试算结果已按最新数据重新计算，请核对后再提交："</p>
+                    <ul>
+                        {rows.into_iter().map(|(label, was, now)| view! {
+                            <li>{format!("{label}：{was} → {now}")}</li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            }
+            .into_any(),
+        })
+    }
+}
