@@ -48,6 +48,20 @@ pub fn Loans() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
+                        // On a phone the table scrolls sideways: the actions are repeated as buttons.
+                        <div class="mobile-actions">
+                            {list.loans.iter().map(|loan| {
+                                let no = loan.borrower_no.clone();
+                                view! {
+                                    <p class="mobile-actions__title">{format!("借款人编号 {no}")}</p>
+                                    <div class="actions">
+                                        <a class="button" href=format!("/loans/{no}")>"详情"</a>
+                                        <a class="button" href=format!("/loans/{no}/history")>"明细"</a>
+                                        <a class="button button--primary" href=format!("/loans/{no}/prepayment")>"还款及变更"</a>
+                                    </div>
+                                }
+                            }).collect_view()}
+                        </div>
                         {list.loans.iter().filter_map(|loan| loan.pending.clone().map(|p| view! {
                             <p class="notice" role="status">
                                 {format!("借款人编号{}已有{}预约（申请编号{}，约定日期{}），待办结。",

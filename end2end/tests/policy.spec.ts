@@ -1,0 +1,40 @@
+import { expect, test } from '@playwright/test';
+import { ensureLoggedIn } from './pages/account';
+
+// Servers configured differently from the demo (started by ./hall test): the same data at 17:00,
+// and with the settlement screen's older blackout window (30 Dec – 3 Jan).
+const TONG_YI = { name: '佟一', idNumber: '220102198005202134', phone: '13904310002' };
+const PASSWORD = 'Tong2018!';
+
+const figure = (page: import('@playwright/test').Page, label: string) =>
+  page.getByRole('row', { name: new RegExp(`^${label}`) }).getByRole('cell');
+
+test.describe('after business hours (17:00)', () => {
+  test.use({ baseURL: process.env.HPF_LATE_URL });
+
+  test('the trial still computes, the submission is refused', async ({ page }) => {
+    await ensureLoggedIn(page.request, TONG_YI, PASSWORD);
+    await page.goto('/loans/2015000211/prepayment');
+    await expect(page.getByRole('note')).toContainText('办理类业务仅在工作日09:00-16:30办理');
+    await page.getByLabel('约定还款日期').selectOption({ label: '20180109' });
+    await page.getByLabel('提前还本金额').fill('10000');
+    await expect(figure(page, '提前还款总额')).toHaveText('10009.93');
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: '确定' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: '最早可于2018-01-08 09:00办理' })).toBeVisible();
+  });
+});
+
+test.describe('with the older 30 Dec – 3 Jan window configured', () => {
+  test.use({ baseURL: process.env.HPF_OLDER_URL });
+
+  test('提前结清 on 20180110 is accepted', async ({ page }) => {
+    await ensureLoggedIn(page.request, TONG_YI, PASSWORD);
+    await page.goto('/loans/2015000211/settlement');
+    await page.getByLabel('约定还款日').selectOption({ label: '20180110' });
+    await expect(figure(page, '提前还款总额')).toHaveText('647310.33');
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.getByRole('dialog', { name: '确认提前结清贷款' }).getByRole('button', { name: '确定' }).click();
+    await expect(page.getByRole('status').filter({ hasText: '提前结清贷款：已预约' })).toBeVisible();
+  });
+});
