@@ -33,6 +33,8 @@ test.describe('with the older 30 Dec – 3 Jan window configured', () => {
     await page.goto('/loans/2015000211/settlement');
     await page.getByLabel('约定还款日').selectOption({ label: '20180110' });
     await expect(figure(page, '提前还款总额')).toHaveText('647310.33');
+    // The 说明 states the configured window, not a fixed text.
+    await expect(page.getByText('每年12月30日至次年1月3日及约定还款日前一天')).toBeVisible();
     await page.getByRole('button', { name: '提交' }).click();
     await page.getByRole('dialog', { name: '确认提前结清贷款' }).getByRole('button', { name: '确定' }).click();
     await expect(page.getByRole('status').filter({ hasText: '提前结清贷款：已预约' })).toBeVisible();

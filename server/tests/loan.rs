@@ -140,6 +140,8 @@ async fn a_prepayment_is_reserved_once_with_the_figures_shown() {
             .unwrap()
             .contains(&json!("2018-01-09")));
         assert_eq!(context["prepayment_refusal"], Value::Null);
+        assert_eq!(context["settlement_hours"], "09:30-16:00");
+        assert_eq!(context["settlement_blackout"], "12月1日至次年1月31日");
 
         let body = prepayment_body(&loan, "20180109", "10000", AdjustMode::LowerPayment, key(1));
         assert_eq!(body["shown"]["new_monthly_payment"], "3310.48");

@@ -157,6 +157,8 @@ async fn context(
                 .check_account_change(calendar, now, loan.due_day())
                 .map_err(shared::ApiError::from),
         ),
+        settlement_hours: policy.settlement_hours.label(),
+        settlement_blackout: policy.settlement_blackout.label(),
         prepayment_dates: prepayment,
         settlement_dates: settlement,
     }))

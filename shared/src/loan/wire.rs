@@ -213,4 +213,7 @@ pub struct TrialContext {
     pub prepayment_refusal: Option<String>,
     pub settlement_refusal: Option<String>,
     pub account_change_refusal: Option<String>,
+    /// The policy in words for the page's 说明: "09:30-16:00", "12月1日至次年1月31日".
+    pub settlement_hours: String,
+    pub settlement_blackout: String,
 }

@@ -136,8 +136,8 @@ fn SettlementForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
         <aside class="note-box">
             <h2>"说明"</h2>
             <ol>
-                <li>"提前结清涉及贷款利息计算，仅在工作日 9:30 - 16:00 间提供办理。"</li>
-                <li>"每年 12 月 1 日至次年 1 月 31 日及约定还款日前一天和约定还款日当天不能办理提前结清业务。"</li>
+                <li>{format!("提前结清涉及贷款利息计算，仅在工作日 {} 间提供办理。", context.settlement_hours)}</li>
+                <li>{format!("每年{}及约定还款日前一天和约定还款日当天不能办理提前结清业务。", context.settlement_blackout)}</li>
                 <li>"公积金账户须有未结清的贷款。"</li>
             </ol>
         </aside>
