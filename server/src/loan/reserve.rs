@@ -37,17 +37,37 @@ fn to_json(value: &impl Serialize) -> serde_json::Value {
     serde_json::to_value(value).unwrap_or_default()
 }
 
+/// The first answer if this key was used before (checked before anything else).
+async fn replayed(state: &AppState, user: &CurrentUser, key: &str) -> Result<Option<Response>> {
+    check_key(key)?;
+    Ok(apply::replay(state, &user.personal_account, key)
+        .await?
+        .map(|first| Json(first).into_response()))
+}
+
+/// Accepts the application if the server's `fresh` figures equal those `shown`; else 409.
+async fn accept<T: PartialEq + Serialize>(
+    state: &AppState,
+    user: &CurrentUser,
+    key: &str,
+    (fresh, shown): (&T, &T),
+    new: NewApplication,
+) -> Result<Response> {
+    if fresh != shown {
+        return Ok(figures_changed(fresh));
+    }
+    let created = apply::create(state, &state.db.pool, &user.personal_account, key, new).await?;
+    Ok(Json(created.view()).into_response())
+}
+
 pub async fn prepayment(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(borrower_no): Path<String>,
     Json(submission): Json<PrepaymentSubmission>,
 ) -> Result<Response> {
-    check_key(&submission.idempotency_key)?;
-    if let Some(first) =
-        apply::replay(&state, &user.personal_account, &submission.idempotency_key).await?
-    {
-        return Ok(Json(first).into_response());
+    if let Some(first) = replayed(&state, &user, &submission.idempotency_key).await? {
+        return Ok(first);
     }
     let record = store::own_loan(&state, &user.personal_account, &borrower_no).await?;
     let loan = &record.loan;
@@ -61,10 +81,8 @@ pub async fn prepayment(
     let now = state.clock.local_now();
     check_prepayment(&state.policy, &state.calendar, now, loan, request.date)?;
     let fresh = prepayment_trial(loan, &request)?;
-    if fresh != submission.shown {
-        return Ok(figures_changed(&fresh));
-    }
-    let created = apply::create(&state, &state.db.pool, &user.personal_account, &submission.idempotency_key, NewApplication {
+    let figures = (&fresh, &submission.shown);
+    accept(&state, &user, &submission.idempotency_key, figures, NewApplication {
         kind: ApplicationKind::PartialPrepayment,
         borrower_no: Some(borrower_no.clone()),
         status: ApplicationStatus::Reserved,
@@ -77,8 +95,7 @@ pub async fn prepayment(
         figures: to_json(&fresh),
         open_slot: Some(format!("loan:{borrower_no}")),
     })
-    .await?;
-    Ok(Json(created.view()).into_response())
+    .await
 }
 
 pub async fn settlement(
@@ -87,11 +104,8 @@ pub async fn settlement(
     Path(borrower_no): Path<String>,
     Json(submission): Json<SettlementSubmission>,
 ) -> Result<Response> {
-    check_key(&submission.idempotency_key)?;
-    if let Some(first) =
-        apply::replay(&state, &user.personal_account, &submission.idempotency_key).await?
-    {
-        return Ok(Json(first).into_response());
+    if let Some(first) = replayed(&state, &user, &submission.idempotency_key).await? {
+        return Ok(first);
     }
     let record = store::own_loan(&state, &user.personal_account, &borrower_no).await?;
     let loan = &record.loan;
@@ -100,14 +114,12 @@ pub async fn settlement(
     let now = state.clock.local_now();
     check_settlement(&state.policy, &state.calendar, now, loan, date)?;
     let fresh = settlement_trial(loan, date)?;
-    if fresh != submission.shown {
-        return Ok(figures_changed(&fresh));
-    }
-    let created = apply::create(
+    let figures = (&fresh, &submission.shown);
+    accept(
         &state,
-        &state.db.pool,
-        &user.personal_account,
+        &user,
         &submission.idempotency_key,
+        figures,
         NewApplication {
             kind: ApplicationKind::Settlement,
             borrower_no: Some(borrower_no.clone()),
@@ -119,8 +131,7 @@ pub async fn settlement(
             open_slot: Some(format!("loan:{borrower_no}")),
         },
     )
-    .await?;
-    Ok(Json(created.view()).into_response())
+    .await
 }
 
 pub async fn adjust_term(
@@ -129,11 +140,8 @@ pub async fn adjust_term(
     Path(borrower_no): Path<String>,
     Json(submission): Json<AdjustTermSubmission>,
 ) -> Result<Response> {
-    check_key(&submission.idempotency_key)?;
-    if let Some(first) =
-        apply::replay(&state, &user.personal_account, &submission.idempotency_key).await?
-    {
-        return Ok(Json(first).into_response());
+    if let Some(first) = replayed(&state, &user, &submission.idempotency_key).await? {
+        return Ok(first);
     }
     let record = store::own_loan(&state, &user.personal_account, &borrower_no).await?;
     let now = state.clock.local_now();
@@ -146,10 +154,8 @@ pub async fn adjust_term(
         submission.new_remaining_periods,
         &state.policy,
     )?;
-    if fresh != submission.shown {
-        return Ok(figures_changed(&fresh));
-    }
-    let created = apply::create(&state, &state.db.pool, &user.personal_account, &submission.idempotency_key, NewApplication {
+    let figures = (&fresh, &submission.shown);
+    accept(&state, &user, &submission.idempotency_key, figures, NewApplication {
         kind: ApplicationKind::AdjustTerm,
         borrower_no: Some(borrower_no.clone()),
         status: ApplicationStatus::Reserved,
@@ -159,6 +165,5 @@ pub async fn adjust_term(
         figures: to_json(&fresh),
         open_slot: Some(format!("loan:{borrower_no}")),
     })
-    .await?;
-    Ok(Json(created.view()).into_response())
+    .await
 }

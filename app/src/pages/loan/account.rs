@@ -2,7 +2,7 @@
 //! bank's. Takes effect at once after the confirmation.
 
 use super::submit::{outcome, ConfirmDialog, Outcome, OutcomeView};
-use super::{borrower_no, LoanFrame, MemberHeaderView, Tabs};
+use super::{borrower_no, BusinessPage, MemberHeaderView};
 use crate::api;
 use leptos::prelude::*;
 use shared::loan::wire::{ChangeAccountSubmission, LoanDetail};
@@ -10,25 +10,7 @@ use shared::member::CardNumber;
 
 #[component]
 pub fn ChangeAccount() -> impl IntoView {
-    let no = borrower_no();
-    let data = LocalResource::new(move || {
-        let no = no.clone();
-        async move { (api::loan(&no).await, api::trial_context(&no).await) }
-    });
-    view! {
-        <LoanFrame>
-            <section class="card" aria-labelledby="account-title">
-                <Tabs current="变更还款账号" />
-                <h1 id="account-title">"变更还款账号"</h1>
-                {move || match data.get() {
-                    None => view! { <p class="loading">"正在加载……"</p> }.into_any(),
-                    Some((Ok(detail), Ok(context))) => view! { <AccountForm detail refusal=context.account_change_refusal /> }.into_any(),
-                    Some((Err(error), _)) | Some((_, Err(error))) =>
-                        view! { <p class="form__message" role="alert">{error.message}</p> }.into_any(),
-                }}
-            </section>
-        </LoanFrame>
-    }
+    view! { <BusinessPage tab="变更还款账号" form=|detail, context| view! { <AccountForm detail refusal=context.account_change_refusal /> }.into_any() /> }
 }
 
 #[component]

@@ -20,7 +20,7 @@ pub use settlement::Settlement;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use rust_decimal::Decimal;
-use shared::loan::wire::MemberHeader;
+use shared::loan::wire::{LoanDetail, MemberHeader, TrialContext};
 
 /// The borrower number in the route.
 pub fn borrower_no() -> String {
@@ -79,6 +79,38 @@ pub fn Tabs(current: &'static str) -> impl IntoView {
                 }
             }).collect_view()}
         </nav>
+    }
+}
+
+/// A 还款及变更 page: frame, tab bar and title, the loan and its trial context loaded, then `form`.
+#[component]
+pub fn BusinessPage(
+    tab: &'static str,
+    form: fn(LoanDetail, TrialContext) -> AnyView,
+) -> impl IntoView {
+    let no = borrower_no();
+    let data = LocalResource::new(move || {
+        let no = no.clone();
+        async move {
+            (
+                crate::api::loan(&no).await,
+                crate::api::trial_context(&no).await,
+            )
+        }
+    });
+    view! {
+        <LoanFrame>
+            <section class="card" aria-labelledby="business-title">
+                <Tabs current=tab />
+                <h1 id="business-title">{tab}</h1>
+                {move || match data.get() {
+                    None => view! { <p class="loading">"正在加载……"</p> }.into_any(),
+                    Some((Ok(detail), Ok(context))) => form(detail, context),
+                    Some((Err(error), _)) | Some((_, Err(error))) =>
+                        view! { <p class="form__message" role="alert">{error.message}</p> }.into_any(),
+                }}
+            </section>
+        </LoanFrame>
     }
 }
 

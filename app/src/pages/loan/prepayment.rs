@@ -4,7 +4,7 @@
 
 use super::chart::BalanceChart;
 use super::submit::{outcome, ConfirmDialog, FiguresTable, Outcome, OutcomeView};
-use super::{borrower_no, yuan, LoanFrame, MemberHeaderView, Tabs};
+use super::{borrower_no, yuan, BusinessPage, MemberHeaderView};
 use crate::api;
 use leptos::prelude::*;
 use shared::date::compact;
@@ -27,25 +27,7 @@ const CHANGED_LABELS: [(&str, &str); 6] = [
 
 #[component]
 pub fn Prepayment() -> impl IntoView {
-    let no = borrower_no();
-    let data = LocalResource::new(move || {
-        let no = no.clone();
-        async move { (api::loan(&no).await, api::trial_context(&no).await) }
-    });
-    view! {
-        <LoanFrame>
-            <section class="card" aria-labelledby="prepayment-title">
-                <Tabs current="部分提前还本" />
-                <h1 id="prepayment-title">"部分提前还本"</h1>
-                {move || match data.get() {
-                    None => view! { <p class="loading">"正在加载……"</p> }.into_any(),
-                    Some((Ok(detail), Ok(context))) => view! { <PrepaymentForm detail context /> }.into_any(),
-                    Some((Err(error), _)) | Some((_, Err(error))) =>
-                        view! { <p class="form__message" role="alert">{error.message}</p> }.into_any(),
-                }}
-            </section>
-        </LoanFrame>
-    }
+    view! { <BusinessPage tab="部分提前还本" form=|detail, context| view! { <PrepaymentForm detail context /> }.into_any() /> }
 }
 
 fn trial_of(

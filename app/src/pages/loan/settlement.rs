@@ -3,7 +3,7 @@
 //! will be possible.
 
 use super::submit::{outcome, ConfirmDialog, FiguresTable, Outcome, OutcomeView};
-use super::{borrower_no, yuan, LoanFrame, MemberHeaderView, Tabs};
+use super::{borrower_no, yuan, BusinessPage, MemberHeaderView};
 use crate::api;
 use leptos::prelude::*;
 use shared::date::{compact, parse_date};
@@ -18,25 +18,7 @@ const CHANGED_LABELS: [(&str, &str); 3] = [
 
 #[component]
 pub fn Settlement() -> impl IntoView {
-    let no = borrower_no();
-    let data = LocalResource::new(move || {
-        let no = no.clone();
-        async move { (api::loan(&no).await, api::trial_context(&no).await) }
-    });
-    view! {
-        <LoanFrame>
-            <section class="card" aria-labelledby="settlement-title">
-                <Tabs current="提前结清贷款" />
-                <h1 id="settlement-title">"提前结清贷款"</h1>
-                {move || match data.get() {
-                    None => view! { <p class="loading">"正在加载……"</p> }.into_any(),
-                    Some((Ok(detail), Ok(context))) => view! { <SettlementForm detail context /> }.into_any(),
-                    Some((Err(error), _)) | Some((_, Err(error))) =>
-                        view! { <p class="form__message" role="alert">{error.message}</p> }.into_any(),
-                }}
-            </section>
-        </LoanFrame>
-    }
+    view! { <BusinessPage tab="提前结清贷款" form=|detail, context| view! { <SettlementForm detail context /> }.into_any() /> }
 }
 
 #[component]
