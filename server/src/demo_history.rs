@@ -101,6 +101,48 @@ pub async fn load(
     Ok(())
 }
 
+/// 明细 for every demo loan, from the stored figures.
+pub async fn load_all(db: &Db) -> Result<(), sqlx::Error> {
+    let rows = sqlx::query_as::<_, (String, String, String, String, i64, i64, i64, i64, String, String)>(
+        "SELECT borrower_no, method, annual_rate, disbursement_date, amount_fen, term_months, monthly_payment_fen, \
+         balance_fen, last_due_date, status FROM loans",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    for (borrower_no, method, rate, disbursed, amount, term, payment, balance, last_due, status) in
+        rows
+    {
+        let method = if method == "equal_principal" {
+            RepaymentMethod::EqualPrincipal
+        } else {
+            RepaymentMethod::EqualInstallment
+        };
+        let date = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_default();
+        let disbursed = date(&disbursed);
+        let last_due = date(&last_due);
+        let paid = shared::date::months_between(disbursed, last_due).max(0) as u32;
+        // A settled loan's history ends with its settlement, which the demo does not invent.
+        let paid = if status == "settled" { 0 } else { paid };
+        let terms = Terms {
+            method,
+            amount: shared::money::from_fen(amount),
+            rate: rate.parse().unwrap_or_default(),
+            term: term as u32,
+            payment: shared::money::from_fen(payment),
+            disbursed,
+        };
+        load(
+            db,
+            &borrower_no,
+            &terms,
+            paid,
+            shared::money::from_fen(balance),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -66,6 +66,7 @@ pub async fn run(cli: Cli) -> Result<bool, Failure> {
 }
 
 async fn serve(args: ServeArgs) -> Result<(), Failure> {
+    let shutdown = shutdown_signal()?;
     let (calendar, policy) = load_rules(&args.policy)?;
     if !args.dist.join("index.html").is_file() {
         return Err(format!(
@@ -147,14 +148,14 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
     let served = match tls {
         None => {
             axum::serve(listener, service)
-                .with_graceful_shutdown(shutdown_signal())
+                .with_graceful_shutdown(shutdown)
                 .await
         }
         Some(config) => {
             let handle = axum_server::Handle::new();
             let stopping = handle.clone();
             tokio::spawn(async move {
-                shutdown_signal().await;
+                shutdown.await;
                 stopping.graceful_shutdown(Some(std::time::Duration::from_secs(30)));
             });
             let listener = listener
@@ -172,23 +173,24 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
     served.map_err(|e| format!("server error: {e}"))
 }
 
-/// SIGINT or SIGTERM: stop accepting, let in-flight requests finish.
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
+/// SIGINT or SIGTERM: stop accepting, let in-flight requests finish. The handlers are installed
+/// when this is called (at the start of `serve`), so a signal that arrives during start-up is not
+/// the default kill: it ends the server cleanly as soon as it serves.
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()> + Send + 'static, Failure> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .map_err(|e| format!("cannot install the SIGTERM handler: {e}"))?;
+    #[cfg(unix)]
+    let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        .map_err(|e| format!("cannot install the SIGINT handler: {e}"))?;
+    Ok(async move {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = interrupt.recv() => {},
+            _ = terminate.recv() => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = interrupt => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down: finishing in-flight requests");
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down: finishing in-flight requests");
+    })
 }

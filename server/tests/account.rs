@@ -3,28 +3,14 @@
 mod common;
 
 use common::citizen::{tong_yi, Citizen, PASSWORD};
-use common::{spawn_app, stores, Options, Store, TestApp};
+use common::{app_with_hooks, spawn_app, stores, Options, Store};
 use serde_json::json;
 use server::account::AccountConfig;
-
-async fn app(store: Store) -> TestApp {
-    spawn_app(
-        store,
-        Options {
-            accounts: AccountConfig {
-                test_hooks: true,
-                ..AccountConfig::default()
-            },
-            ..Options::default()
-        },
-    )
-    .await
-}
 
 #[tokio::test]
 async fn register_then_log_in_by_id_number_or_phone() {
     for store in stores() {
-        let app = app(store).await;
+        let app = app_with_hooks(store).await;
         let citizen = Citizen::new(&app);
         let (status, body) = citizen.register(&tong_yi(), PASSWORD).await;
         assert_eq!(status, 200, "{store:?} {body}");
@@ -60,7 +46,7 @@ async fn register_then_log_in_by_id_number_or_phone() {
 #[tokio::test]
 async fn three_factors_must_match_without_saying_which() {
     for store in stores() {
-        let app = app(store).await;
+        let app = app_with_hooks(store).await;
         let citizen = Citizen::new(&app);
         for (field, value) in [("name", "佟二"), ("phone", "13904310009")] {
             let mut who = tong_yi();
@@ -91,7 +77,7 @@ async fn three_factors_must_match_without_saying_which() {
 
 #[tokio::test]
 async fn weak_passwords_are_refused_rule_by_rule() {
-    let app = app(Store::Sqlite).await;
+    let app = app_with_hooks(Store::Sqlite).await;
     let citizen = Citizen::new(&app);
     for (password, rule) in [
         ("a1!", "6-16位"),
@@ -130,113 +116,8 @@ async fn weak_passwords_are_refused_rule_by_rule() {
 }
 
 #[tokio::test]
-async fn sms_codes_expire_are_single_use_and_burn_after_five_wrong_entries() {
-    for store in stores() {
-        let app = app(store).await;
-        let citizen = Citizen::new(&app);
-        let phone = "13904310002";
-        let register = |code: String| {
-            let mut request = tong_yi();
-            request["sms_code"] = json!(code);
-            request["password"] = json!(PASSWORD);
-            request["password_confirm"] = json!(PASSWORD);
-            request["agreed"] = json!(true);
-            request
-        };
-        // Expiry after five minutes.
-        assert_eq!(citizen.send_sms("register", phone).await.0, 200);
-        let code = citizen.sms_code(phone).await;
-        app.clock.advance(301);
-        let (_, body) = citizen.post("/api/account/register", &register(code)).await;
-        assert_eq!(body["code"], "sms_code_expired");
-        // Five wrong entries burn the code, even the right one after.
-        assert_eq!(citizen.send_sms("register", phone).await.0, 200);
-        let code = citizen.sms_code(phone).await;
-        let wrong = if code == "000000" { "111111" } else { "000000" };
-        for _ in 0..5 {
-            let (_, body) = citizen
-                .post("/api/account/register", &register(wrong.into()))
-                .await;
-            assert_eq!(body["code"], "sms_code_wrong");
-        }
-        let (_, body) = citizen.post("/api/account/register", &register(code)).await;
-        assert_eq!(body["code"], "sms_code_expired");
-        // Single use: the right code works once.
-        app.clock.advance(61);
-        assert_eq!(citizen.send_sms("register", phone).await.0, 200);
-        let code = citizen.sms_code(phone).await;
-        assert_eq!(
-            citizen
-                .post("/api/account/register", &register(code.clone()))
-                .await
-                .0,
-            200
-        );
-        let (_, body) = citizen.post("/api/account/register", &register(code)).await;
-        assert_eq!(body["code"], "sms_code_expired");
-        // The code is stored hashed.
-        let plain: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM sms_codes WHERE LENGTH(code_hash) <> 64")
-                .fetch_one(&app.db.pool)
-                .await
-                .unwrap();
-        assert_eq!(plain, 0);
-    }
-}
-
-#[tokio::test]
-async fn sms_resend_waits_60_seconds_and_caps_per_hour_and_day() {
-    let app = app(Store::Sqlite).await;
-    let citizen = Citizen::new(&app);
-    let phone = "13904310003";
-    assert_eq!(citizen.send_sms("register", phone).await.0, 200);
-    let (status, body) = citizen.send_sms("register", phone).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (429, Some("sms_rate_limited"))
-    );
-    assert!(body["message"].as_str().unwrap().contains("秒后"));
-    for _ in 0..4 {
-        app.clock.advance(61);
-        assert_eq!(citizen.send_sms("register", phone).await.0, 200);
-    }
-    app.clock.advance(61);
-    let (status, body) = citizen.send_sms("register", phone).await;
-    assert_eq!(status, 429);
-    assert!(
-        body["message"].as_str().unwrap().contains("一小时"),
-        "{body}"
-    );
-    // Next hour: five more allowed, then the daily cap of ten.
-    app.clock.advance(3600);
-    for _ in 0..5 {
-        assert_eq!(citizen.send_sms("register", phone).await.0, 200);
-        app.clock.advance(61);
-    }
-    app.clock.advance(3600);
-    let (status, body) = citizen.send_sms("register", phone).await;
-    assert_eq!(status, 429);
-    assert!(body["message"].as_str().unwrap().contains("今日"), "{body}");
-}
-
-#[tokio::test]
-async fn the_sms_answer_does_not_tell_who_owns_the_phone() {
-    for store in stores() {
-        let app = app(store).await;
-        let citizen = Citizen::new(&app);
-        assert_eq!(citizen.register(&tong_yi(), PASSWORD).await.0, 200);
-        let registered = citizen.send_sms("reset", "13904310002").await;
-        let member_unregistered = citizen.send_sms("reset", "13904310001").await;
-        let unknown = citizen.send_sms("reset", "13700000000").await;
-        assert_eq!(registered, member_unregistered);
-        assert_eq!(registered, unknown);
-        assert_eq!(registered.0, 200);
-    }
-}
-
-#[tokio::test]
 async fn captchas_are_case_insensitive_single_use_and_expire() {
-    let app = app(Store::Sqlite).await;
+    let app = app_with_hooks(Store::Sqlite).await;
     let citizen = Citizen::new(&app);
     citizen.register(&tong_yi(), PASSWORD).await;
     let login = |id: String, answer: String| json!({"username": "13904310002", "password": PASSWORD, "captcha_id": id, "captcha": answer});
@@ -278,7 +159,7 @@ async fn captchas_are_case_insensitive_single_use_and_expire() {
 #[tokio::test]
 async fn five_failures_lock_for_thirty_minutes_and_unknown_users_look_the_same() {
     for store in stores() {
-        let app = app(store).await;
+        let app = app_with_hooks(store).await;
         let citizen = Citizen::new(&app);
         citizen.register(&tong_yi(), PASSWORD).await;
         let unknown = citizen.login("11010519491231002X", "Wrong2018!").await;
@@ -388,7 +269,7 @@ async fn sessions_rotate_at_login_end_at_logout_and_when_idle() {
 
 #[tokio::test]
 async fn the_absolute_lifetime_ends_even_a_busy_session() {
-    let app = app(Store::Sqlite).await;
+    let app = app_with_hooks(Store::Sqlite).await;
     let citizen = Citizen::new(&app);
     citizen.register(&tong_yi(), PASSWORD).await;
     citizen.login("13904310002", PASSWORD).await;
@@ -407,7 +288,7 @@ async fn the_absolute_lifetime_ends_even_a_busy_session() {
 
 #[tokio::test]
 async fn state_changes_without_the_csrf_header_or_from_another_origin_fail() {
-    let app = app(Store::Sqlite).await;
+    let app = app_with_hooks(Store::Sqlite).await;
     let client = reqwest::Client::new();
     // A cross-site HTML form post: no custom header, a foreign Origin.
     let form = client
@@ -442,7 +323,7 @@ async fn state_changes_without_the_csrf_header_or_from_another_origin_fail() {
 #[tokio::test]
 async fn a_reset_ends_every_session_and_the_new_password_works() {
     for store in stores() {
-        let app = app(store).await;
+        let app = app_with_hooks(store).await;
         let citizen = Citizen::new(&app);
         citizen.register(&tong_yi(), PASSWORD).await;
         citizen.login("13904310002", PASSWORD).await;
@@ -480,7 +361,7 @@ async fn test_hooks_are_off_by_default() {
 
 #[tokio::test]
 async fn responses_carry_the_security_headers() {
-    let app = app(Store::Sqlite).await;
+    let app = app_with_hooks(Store::Sqlite).await;
     let response = app.get("/api/health").await;
     let headers = response.headers();
     assert_eq!(headers["x-content-type-options"], "nosniff");
@@ -490,84 +371,4 @@ async fn responses_carry_the_security_headers() {
         .to_str()
         .unwrap()
         .contains("frame-ancestors 'none'"));
-}
-
-/// A stand-in SMS provider on port 0 that records what it receives and answers `status`.
-async fn gateway(
-    status: u16,
-) -> (
-    String,
-    std::sync::Arc<std::sync::Mutex<Vec<(String, serde_json::Value)>>>,
-) {
-    use axum::http::{HeaderMap, StatusCode};
-    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let log = received.clone();
-    let app = axum::Router::new().route(
-        "/send",
-        axum::routing::post(
-            move |headers: HeaderMap, axum::Json(body): axum::Json<serde_json::Value>| {
-                let log = log.clone();
-                async move {
-                    let auth = headers
-                        .get("authorization")
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or_default()
-                        .to_owned();
-                    log.lock().unwrap().push((auth, body));
-                    StatusCode::from_u16(status).unwrap()
-                }
-            },
-        ),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/send", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (url, received)
-}
-
-#[tokio::test]
-async fn the_http_gateway_sender_posts_the_message_with_its_credential() {
-    use server::account::sms::HttpGateway;
-    use std::sync::Arc;
-    for (status, expected) in [(200u16, 200u16), (503, 500)] {
-        let (url, received) = gateway(status).await;
-        let sms = Arc::new(HttpGateway {
-            url,
-            key: "centre-key".into(),
-            template: "T100".into(),
-            client: reqwest::Client::new(),
-        });
-        let app = spawn_app(
-            Store::Sqlite,
-            Options {
-                accounts: AccountConfig {
-                    test_hooks: true,
-                    sms,
-                    ..AccountConfig::default()
-                },
-                ..Options::default()
-            },
-        )
-        .await;
-        let (answer, body) = Citizen::new(&app).send_sms("register", "13904310002").await;
-        assert_eq!(answer, expected, "{body}");
-        if expected == 500 {
-            // The provider's failure is logged, never shown.
-            assert_eq!(body["code"], "internal");
-            assert_eq!(body["message"], "系统繁忙，请稍后再试");
-        }
-        let received = received.lock().unwrap().clone();
-        assert_eq!(received.len(), 1);
-        let (auth, message) = &received[0];
-        assert_eq!(auth, "Bearer centre-key");
-        assert_eq!(message["to"], "13904310002");
-        assert_eq!(message["template"], "T100");
-        assert!(message["text"].as_str().unwrap().contains("验证码"));
-        // Nothing went to the demo outbox.
-        let outbox: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sms_outbox")
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
-        assert_eq!(outbox, 0);
-    }
 }

@@ -192,7 +192,13 @@ fn serve_shuts_down_gracefully_on_sigterm() {
         .spawn()
         .unwrap();
     let started = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+    let healthy = || {
+        Command::new("curl")
+            .args(["-fs", &format!("http://127.0.0.1:{port}/api/health")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    while !healthy() {
         assert!(
             started.elapsed() < Duration::from_secs(30),
             "hpf did not start"

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod citizen;
+pub mod loans;
 
 use server::clock::Clock;
 use server::db::Db;
@@ -159,4 +160,19 @@ pub async fn spawn_app(store: Store, options: Options) -> TestApp {
         client: reqwest::Client::new(),
         store,
     }
+}
+
+/// The demo at the seed's clock with the browser-test hooks on (captcha answers, SMS outbox).
+pub async fn app_with_hooks(store: Store) -> TestApp {
+    spawn_app(
+        store,
+        Options {
+            accounts: server::account::AccountConfig {
+                test_hooks: true,
+                ..server::account::AccountConfig::default()
+            },
+            ..Options::default()
+        },
+    )
+    .await
 }

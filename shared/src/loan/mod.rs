@@ -8,10 +8,8 @@ pub mod trial;
 pub mod wire;
 
 pub use amortization::{schedule, Schedule, ScheduleRow};
-pub use trial::{
-    run_trial, AdjustMode, AdjustTermTrial, PrepaymentRequest, PrepaymentTrial, SettlementTrial,
-    TrialRequest, TrialResponse,
-};
+pub use trial::{AdjustMode, AdjustTermTrial, PrepaymentRequest, PrepaymentTrial, SettlementTrial};
+pub use wire::{run_trial, TrialRequest, TrialResponse};
 
 use crate::date::add_months_on_day;
 use crate::error::ApiError;

@@ -13,7 +13,7 @@ use crate::money::{fen, parse_amount};
 use crate::policy::Policy;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 /// 调整方式 of a 部分提前还本.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -387,79 +387,5 @@ pub fn adjust_term(
         interest_before,
         interest_after,
         interest_difference: fen(interest_after - interest_before),
-    })
-}
-
-/// A request as it arrives on the wire (`hpf trial`, the API): raw text where a citizen types.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum TrialRequest {
-    PartialPrepayment {
-        #[serde(deserialize_with = "text_or_number")]
-        date: String,
-        #[serde(deserialize_with = "text_or_number")]
-        amount: String,
-        mode: AdjustMode,
-        #[serde(default)]
-        new_remaining_periods: Option<u32>,
-    },
-    Settlement {
-        #[serde(deserialize_with = "text_or_number")]
-        date: String,
-    },
-    AdjustTerm {
-        new_remaining_periods: u32,
-    },
-}
-
-/// The answer to a [`TrialRequest`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum TrialResponse {
-    PartialPrepayment(PrepaymentTrial),
-    Settlement(SettlementTrial),
-    AdjustTerm(AdjustTermTrial),
-}
-
-/// Runs one trial from wire input: the single entry point of `hpf trial` and of the server's
-/// re-validation. Business hours are not checked here: a trial is only a calculation.
-pub fn run_trial(
-    loan: &Loan,
-    request: &TrialRequest,
-    policy: &Policy,
-) -> Result<TrialResponse, ApiError> {
-    match request {
-        TrialRequest::PartialPrepayment {
-            date,
-            amount,
-            mode,
-            new_remaining_periods,
-        } => {
-            let parsed =
-                PrepaymentRequest::parse(loan, date, amount, *mode, *new_remaining_periods)?;
-            prepayment(loan, &parsed).map(TrialResponse::PartialPrepayment)
-        }
-        TrialRequest::Settlement { date } => {
-            check_loan_usable(loan)?;
-            let date = parse_date("date", "约定还款日", date)?;
-            settlement(loan, date).map(TrialResponse::Settlement)
-        }
-        TrialRequest::AdjustTerm {
-            new_remaining_periods,
-        } => adjust_term(loan, *new_remaining_periods, policy).map(TrialResponse::AdjustTerm),
-    }
-}
-
-/// Accepts `"10000"` and `10000` alike for fields a citizen types.
-fn text_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Text {
-        Text(String),
-        Number(serde_json::Number),
-    }
-    Ok(match Text::deserialize(deserializer)? {
-        Text::Text(text) => text,
-        Text::Number(number) => number.to_string(),
     })
 }

@@ -1,10 +1,16 @@
 //! The loan API's answers and requests, one definition for the browser and the server.
 
-use super::trial::{AdjustMode, AdjustTermTrial, PrepaymentTrial, SettlementTrial};
+use super::trial::{
+    adjust_term, check_loan_usable, prepayment, settlement, AdjustMode, AdjustTermTrial,
+    PrepaymentRequest, PrepaymentTrial, SettlementTrial,
+};
 use super::{Loan, LoanStatus, RepaymentMethod};
+use crate::date::parse_date;
+use crate::error::ApiError;
+use crate::policy::Policy;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// 我的住房公积金 header: 单位账号, 单位名称, 个人账号, 姓名.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -216,4 +222,78 @@ pub struct TrialContext {
     /// The policy in words for the page's 说明: "09:30-16:00", "12月1日至次年1月31日".
     pub settlement_hours: String,
     pub settlement_blackout: String,
+}
+
+/// A request as it arrives on the wire (`hpf trial`, the API): raw text where a citizen types.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TrialRequest {
+    PartialPrepayment {
+        #[serde(deserialize_with = "text_or_number")]
+        date: String,
+        #[serde(deserialize_with = "text_or_number")]
+        amount: String,
+        mode: AdjustMode,
+        #[serde(default)]
+        new_remaining_periods: Option<u32>,
+    },
+    Settlement {
+        #[serde(deserialize_with = "text_or_number")]
+        date: String,
+    },
+    AdjustTerm {
+        new_remaining_periods: u32,
+    },
+}
+
+/// The answer to a [`TrialRequest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TrialResponse {
+    PartialPrepayment(PrepaymentTrial),
+    Settlement(SettlementTrial),
+    AdjustTerm(AdjustTermTrial),
+}
+
+/// Runs one trial from wire input: the single entry point of `hpf trial` and of the server's
+/// re-validation. Business hours are not checked here: a trial is only a calculation.
+pub fn run_trial(
+    loan: &Loan,
+    request: &TrialRequest,
+    policy: &Policy,
+) -> Result<TrialResponse, ApiError> {
+    match request {
+        TrialRequest::PartialPrepayment {
+            date,
+            amount,
+            mode,
+            new_remaining_periods,
+        } => {
+            let parsed =
+                PrepaymentRequest::parse(loan, date, amount, *mode, *new_remaining_periods)?;
+            prepayment(loan, &parsed).map(TrialResponse::PartialPrepayment)
+        }
+        TrialRequest::Settlement { date } => {
+            check_loan_usable(loan)?;
+            let date = parse_date("date", "约定还款日", date)?;
+            settlement(loan, date).map(TrialResponse::Settlement)
+        }
+        TrialRequest::AdjustTerm {
+            new_remaining_periods,
+        } => adjust_term(loan, *new_remaining_periods, policy).map(TrialResponse::AdjustTerm),
+    }
+}
+
+/// Accepts `"10000"` and `10000` alike for fields a citizen types.
+fn text_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Text {
+        Text(String),
+        Number(serde_json::Number),
+    }
+    Ok(match Text::deserialize(deserializer)? {
+        Text::Text(text) => text,
+        Text::Number(number) => number.to_string(),
+    })
 }

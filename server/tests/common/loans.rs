@@ -1,0 +1,60 @@
+//! Helpers of the loan tests: a logged-in 佟一, the engine's view of a loan, what a browser sends.
+#![allow(dead_code)]
+
+use super::citizen::{Citizen, PASSWORD};
+use super::{spawn_app, Options, Store, TestApp};
+use serde_json::{json, Value};
+use server::account::AccountConfig;
+use shared::loan::trial::{prepayment, PrepaymentRequest};
+use shared::loan::{AdjustMode, Loan};
+use shared::policy::Policy;
+
+pub async fn app(store: Store, clock: &'static str, policy: Policy) -> TestApp {
+    spawn_app(
+        store,
+        Options {
+            clock: Some(clock),
+            policy,
+            accounts: AccountConfig {
+                test_hooks: true,
+                ..AccountConfig::default()
+            },
+            ..Options::default()
+        },
+    )
+    .await
+}
+
+pub async fn logged_in<'a>(app: &'a TestApp, who: Value) -> Citizen<'a> {
+    let citizen = Citizen::new(app);
+    let (status, body) = citizen.register(&who, PASSWORD).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = citizen
+        .login(who["phone"].as_str().unwrap(), PASSWORD)
+        .await;
+    assert_eq!(status, 200, "{body}");
+    citizen
+}
+
+pub async fn engine_loan(citizen: &Citizen<'_>, borrower_no: &str) -> Loan {
+    let (status, detail) = citizen.get(&format!("/api/loans/{borrower_no}")).await;
+    assert_eq!(status, 200, "{detail}");
+    serde_json::from_value(detail["engine"].clone()).unwrap()
+}
+
+pub fn key(n: usize) -> String {
+    format!("test-idempotency-key-{n:08}")
+}
+
+/// What the browser would send: the inputs and the figures `shared` computed for them.
+pub fn prepayment_body(
+    loan: &Loan,
+    date: &str,
+    amount: &str,
+    mode: AdjustMode,
+    key: String,
+) -> Value {
+    let request = PrepaymentRequest::parse(loan, date, amount, mode, None).unwrap();
+    let shown = prepayment(loan, &request).unwrap();
+    json!({"date": date, "amount": amount, "mode": mode, "shown": shown, "idempotency_key": key})
+}
