@@ -36,6 +36,11 @@ test.describe.serial('贷款：部分提前还本、提前结清、变更还款�
     await page.getByRole('link', { name: '还款计划' }).click();
     await expect(page.getByText(/剩余272期/)).toBeVisible();
     await expect(page.getByRole('row', { name: /^1 20180128/ })).toContainText('1751.23');
+    await page.getByRole('button', { name: '下一页' }).click();
+    await expect(page.getByText('第2/12页')).toBeVisible();
+    await expect(page.getByRole('row', { name: /^25 20200128/ })).toBeVisible();
+    await page.getByRole('button', { name: '上一页' }).click();
+    await expect(page.getByText('第1/12页')).toBeVisible();
     await keepScreenshot(page, testInfo, 'loan-schedule');
     expect(problems).toEqual([]);
   });
@@ -120,6 +125,7 @@ test.describe.serial('贷款：部分提前还本、提前结清、变更还款�
     await page.getByRole('button', { name: '提交' }).click();
     await expect(page.getByRole('alert').filter({ hasText: '两次输入的账号不一致' })).toBeVisible();
     await page.getByLabel('再次输入变更后还款储蓄账户账号').fill(newAccount);
+    await expect(page.getByText('两次输入的账号不一致')).toHaveCount(0);
     await keepScreenshot(page, testInfo, 'change-account');
     await page.getByRole('button', { name: '提交' }).click();
     await page.getByRole('dialog').getByRole('button', { name: '确定' }).click();

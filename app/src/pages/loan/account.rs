@@ -82,12 +82,14 @@ fn AccountForm(detail: LoanDetail, refusal: Option<String>) -> impl IntoView {
             </table>
             <div class="field">
                 <label for="new-account">"变更后还款储蓄账户账号"</label>
-                <input id="new-account" type="text" inputmode="numeric" autocomplete="off" bind:value=first />
+                <input id="new-account" type="text" inputmode="numeric" autocomplete="off" bind:value=first
+                    on:input=move |_| message.set(None) />
                 <span class="hint">"请输入与当前开户行、开户人名称相同的储蓄账号"</span>
             </div>
             <div class="field">
                 <label for="new-account-again">"再次输入变更后还款储蓄账户账号"</label>
-                <input id="new-account-again" type="text" inputmode="numeric" autocomplete="off" bind:value=again />
+                <input id="new-account-again" type="text" inputmode="numeric" autocomplete="off" bind:value=again
+                    on:input=move |_| message.set(None) />
             </div>
             <table class="table table--figures">
                 <tbody><tr><th scope="row">"变更后还款储蓄账户开户行"</th><td>{card.bank.clone()}</td></tr></tbody>

@@ -157,10 +157,10 @@ pub fn SchedulePage() -> impl IntoView {
                                 </table>
                             </div>
                             <div class="pager no-print">
-                                <button type="button" class="button" disabled=move || page.get() == 0
+                                <button type="button" class="button" disabled=move || { page.get() == 0 }
                                     on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"上一页"</button>
                                 <span>{move || format!("第{}/{}页", page.get() + 1, pages)}</span>
-                                <button type="button" class="button" disabled=move || page.get() + 1 >= pages
+                                <button type="button" class="button" disabled=move || { page.get() + 1 >= pages }
                                     on:click=move |_| page.update(|p| *p += 1)>"下一页"</button>
                             </div>
                         }.into_any()
