@@ -67,10 +67,12 @@ async fn three_factors_must_match_without_saying_which() {
             );
             app.clock.advance(61);
         }
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM web_accounts")
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
+        let count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM web_accounts WHERE personal_account = '3816301'",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
         assert_eq!(count, 0);
     }
 }
@@ -371,4 +373,33 @@ async fn responses_carry_the_security_headers() {
         .to_str()
         .unwrap()
         .contains("frame-ancestors 'none'"));
+}
+
+#[tokio::test]
+async fn the_pre_registered_demo_accounts_log_in_with_the_documented_password() {
+    for store in stores() {
+        let app = app_with_hooks(store).await;
+        let citizen = Citizen::new(&app);
+        let (status, body) = citizen
+            .login("220102198503108159", server::demo::DEMO_PASSWORD)
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(citizen.get("/api/account/me").await.1["name"], "周九");
+        assert_eq!(
+            Citizen::new(&app)
+                .login("13904310009", server::demo::DEMO_PASSWORD)
+                .await
+                .0,
+            200
+        );
+        // Loading the demo again keeps the accounts as they are.
+        server::demo::load(&app.db, "2018-01-05T10:00:00+08:00")
+            .await
+            .unwrap();
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM web_accounts")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(count, 2);
+    }
 }
