@@ -134,6 +134,14 @@ pub fn is_due_date(date: NaiveDate, due_day: u32) -> bool {
 }
 
 impl Policy {
+    /// `date` is the loan's due day or one of the days just before it on which no 提前结清 is
+    /// done (the due day and the day before, by default).
+    pub fn settlement_near_due(&self, date: NaiveDate, due_day: u32) -> bool {
+        (0..=u64::from(self.settlement_days_before_due))
+            .filter_map(|k| date.checked_add_days(Days::new(k)))
+            .any(|d| is_due_date(d, due_day))
+    }
+
     /// The older window printed on the seed's settlement screen: 30 Dec – 3 Jan.
     pub fn with_seed_screen_blackout(mut self) -> Self {
         self.settlement_blackout = YearlyWindow {
@@ -186,10 +194,7 @@ impl Policy {
                 ),
             );
         }
-        let near_due = (0..=u64::from(self.settlement_days_before_due))
-            .filter_map(|k| date.checked_add_days(Days::new(k)))
-            .any(|d| is_due_date(d, due_day));
-        if near_due {
+        if self.settlement_near_due(date, due_day) {
             return refuse(
                 "settlement_near_due_day",
                 "约定还款日当天及前一天不能办理提前结清业务".into(),

@@ -5,7 +5,7 @@
 use super::Loan;
 use crate::calendar::Calendar;
 use crate::error::ApiError;
-use crate::policy::{is_due_date, Policy};
+use crate::policy::Policy;
 use chrono::{Days, NaiveDate, NaiveDateTime};
 
 /// Dates a 部分提前还本 may be reserved for: working days after the business date, after the last
@@ -34,10 +34,8 @@ pub fn settlement_dates(
     prepayment_dates(calendar, loan, today)
         .into_iter()
         .filter(|date| {
-            let near_due = (0..=u64::from(policy.settlement_days_before_due))
-                .filter_map(|k| date.checked_add_days(Days::new(k)))
-                .any(|d| is_due_date(d, due_day));
-            !near_due && !policy.settlement_blackout.contains(*date)
+            !policy.settlement_near_due(*date, due_day)
+                && !policy.settlement_blackout.contains(*date)
         })
         .collect()
 }
