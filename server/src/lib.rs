@@ -5,7 +5,6 @@ pub mod cli;
 pub mod clock;
 pub mod db;
 pub mod demo;
-mod demo_history;
 pub mod error;
 pub mod http;
 pub mod loan;

@@ -2,6 +2,11 @@
 //! material, 佟一 and loan 2015000211 — plus a few more so that every business has a success and a
 //! refusal case. Idempotent: rows that exist are left as they are.
 
+mod accounts;
+mod history;
+
+pub use accounts::DEMO_PASSWORD;
+
 use crate::db::Db;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -430,42 +435,6 @@ pub async fn load(db: &Db, now: &str) -> Result<(), sqlx::Error> {
         .await?;
     }
     tx.commit().await?;
-    crate::demo_history::load_all(db).await?;
-    load_web_accounts(db).await
-}
-
-/// The password of the demo's pre-registered web accounts (README). Everyone else registers,
-/// as in the real hall.
-pub const DEMO_PASSWORD: &str = "Demo2018!";
-
-/// 周九 and 吴十 can log in at once; the other demo people are left to register.
-async fn load_web_accounts(db: &Db) -> Result<(), sqlx::Error> {
-    for (account, id_number, phone) in [
-        ("3816303", "220102198503108159", "13904310008"),
-        ("3816304", "220102197001019194", "13904310009"),
-    ] {
-        let exists: Option<String> = sqlx::query_scalar(
-            "SELECT personal_account FROM web_accounts WHERE personal_account = $1",
-        )
-        .bind(account)
-        .fetch_optional(&db.pool)
-        .await?;
-        if exists.is_some() {
-            continue;
-        }
-        let hash = crate::account::password::hash(DEMO_PASSWORD.to_owned())
-            .await
-            .map_err(sqlx::Error::Protocol)?;
-        sqlx::query(
-            "INSERT INTO web_accounts (personal_account, id_number, phone, password_hash, created_at, password_changed_at) \
-             VALUES ($1, $2, $3, $4, 0, 0) ON CONFLICT DO NOTHING",
-        )
-        .bind(account)
-        .bind(id_number)
-        .bind(phone)
-        .bind(hash)
-        .execute(&db.pool)
-        .await?;
-    }
-    Ok(())
+    history::load_all(db).await?;
+    accounts::load(db).await
 }
