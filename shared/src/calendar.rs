@@ -83,8 +83,8 @@ impl Calendar {
                     number + 1
                 ));
             };
-            let date = NaiveDate::parse_from_str(date, "%Y-%m-%d")
-                .map_err(|_| format!("line {}: bad date", number + 1))?;
+            let date = crate::date::parse_iso(date)
+                .ok_or_else(|| format!("line {}: bad date", number + 1))?;
             let is_off_day = match kind {
                 "off" => true,
                 "work" => false,

@@ -64,9 +64,9 @@ impl IdNumber {
         if chars[17] != check {
             return invalid("证件号码校验位不正确，请核对");
         }
-        let birth = NaiveDate::parse_from_str(&first17[6..14], "%Y%m%d");
+        let birth = crate::date::parse_compact(&first17[6..14]);
         match birth {
-            Ok(date) if date <= today && date.year() >= 1900 => {}
+            Some(date) if date <= today && date.year() >= 1900 => {}
             _ => return invalid("证件号码中的出生日期不正确"),
         }
         Ok(IdNumber(text))
@@ -77,7 +77,7 @@ impl IdNumber {
     }
 
     pub fn birth_date(&self) -> NaiveDate {
-        NaiveDate::parse_from_str(&self.0[6..14], "%Y%m%d").unwrap_or_default()
+        crate::date::parse_compact(&self.0[6..14]).unwrap_or_default()
     }
 
     /// The 17th digit: odd for men, even for women.

@@ -2,6 +2,7 @@
 //! 调整月还款额 that the browser runs instantly and the server runs again before it accepts.
 
 pub mod amortization;
+pub mod calculator;
 pub mod compare;
 pub mod submission;
 pub mod trial;

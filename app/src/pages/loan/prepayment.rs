@@ -152,10 +152,7 @@ fn PrepaymentForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
             Ok(t) => vec![
                 (
                     "约定还款日期",
-                    compact(
-                        chrono::NaiveDate::parse_from_str(&date.get(), "%Y-%m-%d")
-                            .unwrap_or_default(),
-                    ),
+                    compact(shared::date::parse_iso(&date.get()).unwrap_or_default()),
                 ),
                 ("调整方式", mode.get().label().to_owned()),
                 ("提前还本金额", yuan(t.prepay_principal)),
