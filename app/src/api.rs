@@ -3,6 +3,7 @@
 //! calls carry the CSRF header the server requires.
 
 use gloo_net::http::{Request, Response};
+use leptos::prelude::{ArcRwSignal, Get, Set};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use shared::account::wire::{
@@ -40,12 +41,74 @@ fn offline() -> ApiError {
     ApiError::new("offline", "网络连接失败，请检查网络后再试")
 }
 
+/// Whether the last GET was answered from the offline snapshot (the page says so).
+pub fn is_offline() -> bool {
+    OFFLINE.with(|offline| offline.get())
+}
+
+thread_local! {
+    /// Reference-counted, not arena-owned: it must outlive whichever page first read it.
+    static OFFLINE: ArcRwSignal<bool> = ArcRwSignal::new(false);
+}
+
+/// The snapshot: the last answer of every GET this citizen saw (loan, trial context with the
+/// dates the calendar and policy allow, business clock, who is logged in), kept in local storage
+/// so the trial pages load and compute offline. Cleared at logout and when the session is gone.
+mod snapshot {
+    const PREFIX: &str = "hpf:snapshot:";
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok()?
+    }
+
+    pub fn keep(path: &str, text: &str) {
+        if let Some(storage) = storage() {
+            let _ = storage.set_item(&format!("{PREFIX}{path}"), text);
+        }
+    }
+
+    pub fn read(path: &str) -> Option<String> {
+        storage()?.get_item(&format!("{PREFIX}{path}")).ok()?
+    }
+
+    pub fn clear() {
+        let Some(storage) = storage() else { return };
+        let keys: Vec<String> = (0..storage.length().unwrap_or(0))
+            .filter_map(|i| storage.key(i).ok().flatten())
+            .filter(|key| key.starts_with(PREFIX))
+            .collect();
+        for key in keys {
+            let _ = storage.remove_item(&key);
+        }
+    }
+}
+
+/// A GET: the server's answer, kept as the snapshot; without a network, the snapshot.
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    let response = Request::get(&format!("/api{path}"))
-        .send()
+    let response = match Request::get(&format!("/api{path}")).send().await {
+        Ok(response) => response,
+        Err(_) => {
+            let kept = snapshot::read(path).and_then(|text| serde_json::from_str(&text).ok());
+            OFFLINE.with(|offline| offline.set(kept.is_some()));
+            return kept.ok_or_else(offline);
+        }
+    };
+    OFFLINE.with(|offline| offline.set(false));
+    if response.status() == 401 {
+        snapshot::clear();
+    }
+    if !response.ok() {
+        return decode(response).await;
+    }
+    LAST_ACTIVITY.with(|cell| cell.set(js_sys::Date::now()));
+    let text = response
+        .text()
         .await
-        .map_err(|_| offline())?;
-    decode(response).await
+        .map_err(|_| ApiError::new("bad_response", "服务器返回的数据无法识别，请稍后再试"))?;
+    let value = serde_json::from_str(&text)
+        .map_err(|_| ApiError::new("bad_response", "服务器返回的数据无法识别，请稍后再试"))?;
+    snapshot::keep(path, &text);
+    Ok(value)
 }
 
 pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
@@ -90,10 +153,16 @@ pub async fn reset(request: &ResetRequest) -> Result<Done, ApiError> {
 }
 
 pub async fn login(request: &LoginRequest) -> Result<Done, ApiError> {
-    post("/account/login", request).await
+    let done = post("/account/login", request).await;
+    if done.is_ok() {
+        // Another citizen may have used this browser before.
+        snapshot::clear();
+    }
+    done
 }
 
 pub async fn logout() -> Result<Done, ApiError> {
+    snapshot::clear();
     post("/account/logout", &Empty {}).await
 }
 

@@ -28,6 +28,18 @@ pub fn Header() -> impl IntoView {
     }
 }
 
+/// Shown while pages are answered from the offline snapshot.
+#[component]
+pub fn OfflineNotice() -> impl IntoView {
+    view! {
+        <Show when=api::is_offline>
+            <p class="notice notice--warning offline-notice" role="status">
+                "当前网络未连接：页面显示的是您上次在线时的数据，试算照常可用；提交业务需要网络连接。"
+            </p>
+        </Show>
+    }
+}
+
 #[component]
 pub fn Footer() -> impl IntoView {
     view! {

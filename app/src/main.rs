@@ -16,11 +16,13 @@ fn App() -> impl IntoView {
         <Router>
             <layout::Header />
             <main class="page">
+                <layout::OfflineNotice />
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::account::Login />
                     <Route path=path!("/login") view=pages::account::Login />
                     <Route path=path!("/register") view=pages::account::Register />
                     <Route path=path!("/forgot") view=pages::account::Forgot />
+                    <Route path=path!("/calculator") view=pages::loan::Calculator />
                     <Route path=path!("/home") view=|| guarded(pages::account::Home) />
                     <Route path=path!("/loans") view=|| guarded(pages::loan::Loans) />
                     <Route path=path!("/loans/:no") view=|| guarded(pages::loan::Detail) />

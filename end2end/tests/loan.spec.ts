@@ -82,6 +82,50 @@ test.describe.serial('贷款：部分提前还本、提前结清、变更还款�
     await expect(page.getByText('提前还本金额须为1000的倍数')).toBeVisible();
   });
 
+  test('调整月还款额: the trial shows the new installment, maturity and interest', async ({ page }, testInfo) => {
+    await page.goto('/loans/2015000211/adjust');
+    await expect(page.getByRole('heading', { name: '调整月还款额' })).toBeVisible();
+    await page.getByLabel('变更后剩余期数').fill('200');
+    // 646609.84 at 3.25 % over 200 months, from the next due date 20180128.
+    await expect(figure(page, '变更后月还款额')).toHaveText('4191.60');
+    await expect(figure(page, '变更后到期日期')).toHaveText('20340828');
+    await expect(figure(page, '生效日期')).toHaveText('20180128');
+    await expect(figure(page, '利息变化')).toHaveText(/^-\d+\.\d\d$/);
+    await keepScreenshot(page, testInfo, 'adjust');
+    await page.getByLabel('变更后剩余期数').fill('400');
+    await expect(page.getByText('调整后贷款总期限不能超过360个月')).toBeVisible();
+  });
+
+  test('offline: with the network off the trial page still loads and computes', async ({ page, context }, testInfo) => {
+    const problems = watchPage(page);
+    await page.goto('/loans/2015000211/prepayment');
+    await expect(figure(page, '当期应还合计')).toHaveText('3362.48');
+    // The service worker is installed and controls the page.
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    expect(await page.evaluate(() => document.querySelector('link[rel=manifest]')?.getAttribute('href'))).toBe(
+      '/manifest.webmanifest',
+    );
+
+    await context.setOffline(true);
+    try {
+      await page.reload();
+      await expect(page.getByRole('status').filter({ hasText: '当前网络未连接' })).toContainText('提交业务需要网络连接');
+      await page.getByLabel('约定还款日期').selectOption({ label: '20180109' });
+      await page.getByLabel('提前还本金额').fill('10000');
+      await expect(figure(page, '变更后月还款额')).toHaveText('3310.48');
+      await expect(figure(page, '变更后贷款余额')).toHaveText('636609.84');
+      await keepScreenshot(page, testInfo, 'prepayment-offline');
+      await page.getByRole('button', { name: '提交' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: '确定' }).click();
+      await expect(page.getByRole('alert').filter({ hasText: '提交需要网络连接' })).toBeVisible();
+    } finally {
+      await context.setOffline(false);
+    }
+    // Offline requests fail by design; nothing else may.
+    expect(problems.filter((p) => !p.includes('ERR_INTERNET_DISCONNECTED'))).toEqual([]);
+  });
+
   test('提前结清: the seed figures, and the default blackout refuses the submission', async ({ page }, testInfo) => {
     await page.goto('/loans/2015000211/settlement');
     await page.getByLabel('约定还款日').selectOption({ label: '20180110' });

@@ -172,7 +172,15 @@ async fn page_headers(
     request: Request,
     next: Next,
 ) -> Response {
+    let is_worker = request.uri().path() == "/sw.js";
     let mut response = cache_headers(request, next).await;
+    if is_worker && response.status().is_success() {
+        // A service worker runs under its own script's policy: it must reach this origin.
+        response.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'"),
+        );
+    }
     let is_html = response
         .headers()
         .get(header::CONTENT_TYPE)

@@ -75,6 +75,12 @@ async fn static_files_are_cached_by_hash_and_client_routes_fall_back() {
     .unwrap();
     std::fs::write(dist.join("app-0123456789abcdef.js"), "export {}").unwrap();
     std::fs::write(dist.join("app-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
+    std::fs::write(
+        dist.join("sw.js"),
+        "self.addEventListener('fetch', () => {});",
+    )
+    .unwrap();
+    std::fs::write(dist.join("manifest.webmanifest"), "{}").unwrap();
     let app = spawn_app(
         Store::Sqlite,
         Options {
@@ -103,6 +109,30 @@ async fn static_files_are_cached_by_hash_and_client_routes_fall_back() {
         );
     }
     assert_eq!(app.get("/missing-0123456789abcdef.js").await.status(), 404);
+
+    // The service worker is never cached by the browser's HTTP cache (so a new build reaches
+    // it), and its own policy lets it fetch from this origin; other files may load nothing.
+    let worker = app.get("/sw.js").await;
+    assert_eq!(worker.status(), 200);
+    assert_eq!(worker.headers()["cache-control"], "no-cache");
+    assert_eq!(
+        worker.headers()["content-security-policy"],
+        "default-src 'self'"
+    );
+    assert!(worker.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("javascript"));
+    let manifest = app.get("/manifest.webmanifest").await;
+    assert_eq!(manifest.status(), 200);
+    assert_eq!(
+        manifest.headers()["content-type"],
+        "application/manifest+json"
+    );
+    assert!(asset.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .starts_with("default-src 'none'"));
     assert_eq!(
         app.get("/api/health").await.headers()["cache-control"],
         "no-store"

@@ -90,6 +90,7 @@ pub fn Login() -> impl IntoView {
                     <a class="button button--link" href="/forgot">"忘记密码"</a>
                 </div>
             </form>
+            <p class="aside-link"><a href="/calculator">"贷款试算器（无需登录）"</a></p>
         </section>
     }
 }

@@ -106,6 +106,7 @@ pub fn Home() -> impl IntoView {
             </dl>
             <nav class="home-links" aria-label="我的业务">
                 <a class="button button--primary" href="/loans">"贷款"</a>
+                <a class="button" href="/calculator">"贷款试算器"</a>
             </nav>
         </section>
     }

@@ -3,6 +3,7 @@
 
 mod account;
 mod adjust;
+mod calculator;
 mod chart;
 mod detail;
 mod list;
@@ -12,6 +13,7 @@ mod submit;
 
 pub use account::ChangeAccount;
 pub use adjust::AdjustTerm;
+pub use calculator::Calculator;
 pub use detail::{Detail, History, SchedulePage};
 pub use list::Loans;
 pub use prepayment::Prepayment;

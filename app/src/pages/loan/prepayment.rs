@@ -8,7 +8,7 @@ use super::{borrower_no, yuan, BusinessPage, MemberHeaderView};
 use crate::api;
 use leptos::prelude::*;
 use shared::date::compact;
-use shared::loan::compare::{after_prepayment, compare_modes};
+use shared::loan::compare::{after_prepayment, compare_modes, ModeComparison};
 use shared::loan::trial::{
     parse_periods, prepayment, AdjustMode, PrepaymentRequest, PrepaymentTrial,
 };
@@ -30,7 +30,7 @@ pub fn Prepayment() -> impl IntoView {
     view! { <BusinessPage tab="部分提前还本" form=|detail, context| view! { <PrepaymentForm detail context /> }.into_any() /> }
 }
 
-fn trial_of(
+pub(super) fn trial_of(
     loan: &Loan,
     date: &str,
     amount: &str,
@@ -233,6 +233,18 @@ fn PrepaymentForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
         </form>
         <ConfirmDialog open=confirm title="确认部分提前还本" rows on_confirm=Callback::new(move |_| submit()) />
         <OutcomeView outcome=sent />
+        <Comparison loan=Signal::derive(move || Some(loan.get_value())) trial comparisons />
+    }
+}
+
+/// The modes side by side for the same amount, and the balance before and after as a chart.
+#[component]
+pub(super) fn Comparison(
+    loan: Signal<Option<Loan>>,
+    trial: Memo<Result<PrepaymentTrial, ApiError>>,
+    comparisons: Memo<Vec<ModeComparison>>,
+) -> impl IntoView {
+    view! {
         <Show when=move || !comparisons.with(Vec::is_empty)>
             <h2>"各调整方式对比"</h2>
             <div class="table-scroll">
@@ -250,8 +262,8 @@ fn PrepaymentForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
                 </table>
             </div>
             {move || trial.get().ok().map(|t| {
-                let (before, after) = loan.with_value(|l| (balances(l), balances(&after_prepayment(l, &t))));
-                view! { <BalanceChart before after caption="剩余本金随时间变化" /> }
+                let (before, after) = loan.with(|l| l.as_ref().map(|l| (balances(l), balances(&after_prepayment(l, &t)))))?;
+                Some(view! { <BalanceChart before after caption="剩余本金随时间变化" /> })
             })}
         </Show>
     }
