@@ -7,8 +7,8 @@ mod layout;
 mod pages;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::components::Router;
+use leptos_router::hooks::use_location;
 
 #[component]
 fn App() -> impl IntoView {
@@ -17,31 +17,48 @@ fn App() -> impl IntoView {
             <layout::Header />
             <main class="page">
                 <layout::OfflineNotice />
-                <Routes fallback=pages::NotFound>
-                    <Route path=path!("/") view=pages::account::Login />
-                    <Route path=path!("/login") view=pages::account::Login />
-                    <Route path=path!("/register") view=pages::account::Register />
-                    <Route path=path!("/forgot") view=pages::account::Forgot />
-                    <Route path=path!("/calculator") view=pages::loan::Calculator />
-                    <Route path=path!("/home") view=|| guarded(pages::account::Home) />
-                    <Route path=path!("/loans") view=|| guarded(pages::loan::Loans) />
-                    <Route path=path!("/loans/:no") view=|| guarded(pages::loan::Detail) />
-                    <Route path=path!("/loans/:no/history") view=|| guarded(pages::loan::History) />
-                    <Route path=path!("/loans/:no/schedule") view=|| guarded(pages::loan::SchedulePage) />
-                    <Route path=path!("/loans/:no/prepayment") view=|| guarded(pages::loan::Prepayment) />
-                    <Route path=path!("/loans/:no/settlement") view=|| guarded(pages::loan::Settlement) />
-                    <Route path=path!("/loans/:no/account") view=|| guarded(pages::loan::ChangeAccount) />
-                    <Route path=path!("/loans/:no/adjust") view=|| guarded(pages::loan::AdjustTerm) />
-                </Routes>
+                <Pages />
             </main>
             <layout::Footer />
         </Router>
     }
 }
 
+/// The page for the current path. One match instead of a `<Routes>` table: each `<Route>` is
+/// its own generic instantiation, and the bundle budget is tight (the router's links, history and
+/// location are still leptos_router's).
+#[component]
+fn Pages() -> impl IntoView {
+    let location = use_location();
+    let path = Memo::new(move |_| location.pathname.get());
+    move || path.with(|path| page(path))
+}
+
+fn page(path: &str) -> AnyView {
+    use pages::{account, loan};
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match segments.as_slice() {
+        [""] | ["login"] => account::Login().into_any(),
+        ["register"] => account::Register().into_any(),
+        ["forgot"] => account::Forgot().into_any(),
+        ["calculator"] => loan::Calculator().into_any(),
+        ["home"] => guarded(account::Home),
+        ["loans"] => guarded(loan::Loans),
+        ["loans", _] => guarded(loan::Detail),
+        ["loans", _, "history"] => guarded(loan::History),
+        ["loans", _, "schedule"] => guarded(loan::SchedulePage),
+        ["loans", _, "prepayment"] => guarded(loan::Prepayment),
+        ["loans", _, "settlement"] => guarded(loan::Settlement),
+        ["loans", _, "account"] => guarded(loan::ChangeAccount),
+        ["loans", _, "adjust"] => guarded(loan::AdjustTerm),
+        _ => pages::NotFound().into_any(),
+    }
+}
+
 /// A page that needs a session.
-fn guarded<V: IntoView + 'static>(page: fn() -> V) -> impl IntoView {
+fn guarded<V: IntoView + 'static>(page: fn() -> V) -> AnyView {
     view! { <pages::account::RequireSession>{move || page()}</pages::account::RequireSession> }
+        .into_any()
 }
 
 fn main() {

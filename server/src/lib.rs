@@ -8,6 +8,7 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod loan;
+pub mod progress;
 pub mod state;
 pub mod system;
 pub mod tools;

@@ -18,6 +18,7 @@ pub mod mask;
 pub mod member;
 pub mod money;
 pub mod policy;
+pub mod progress;
 pub mod withdrawal;
 
 pub use error::ApiError;

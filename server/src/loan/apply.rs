@@ -98,8 +98,8 @@ pub async fn create(
     let answer = serde_json::to_string(&view).map_err(|e| Error::Internal(e.to_string()))?;
     let inserted = sqlx::query(
         "INSERT INTO applications (application_no, personal_account, borrower_no, kind, status, submitted_at, \
-         effective_date, amount_fen, request_json, figures_json, idempotency_key, open_slot, answer_json) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+         effective_date, amount_fen, request_json, figures_json, idempotency_key, open_slot, answer_json, closed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(&view.application_no)
     .bind(personal_account)
@@ -114,6 +114,7 @@ pub async fn create(
     .bind(key)
     .bind(new.open_slot.clone())
     .bind(answer)
+    .bind((!new.status.is_open()).then(|| now.timestamp()))
     .execute(executor)
     .await;
     match inserted {
@@ -122,12 +123,14 @@ pub async fn create(
             if let Some(first) = replay(state, personal_account, key).await? {
                 return Ok(Created::Replayed(first));
             }
+            let message = if new.kind == ApplicationKind::Withdrawal {
+                "您已有受理中的提取业务，请待办结后再办理"
+            } else {
+                "该笔贷款已有办理中的业务，请待办结或撤销后再办理"
+            };
             Err(Error::Refused(
                 StatusCode::CONFLICT,
-                ApiError::new(
-                    "application_open",
-                    "该笔贷款已有办理中的业务，请待办结或撤销后再办理",
-                ),
+                ApiError::new("application_open", message),
             ))
         }
         Err(e) => Err(e.into()),

@@ -20,13 +20,18 @@ pub use prepayment::Prepayment;
 pub use settlement::Settlement;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::use_location;
 use rust_decimal::Decimal;
 use shared::loan::wire::{LoanDetail, MemberHeader, TrialContext};
 
-/// The borrower number in the route.
+/// The borrower number in the path (`/loans/<no>/…`).
 pub fn borrower_no() -> String {
-    use_params_map().with_untracked(|p| p.get("no").unwrap_or_default())
+    use_location().pathname.with_untracked(|path| {
+        path.split('/')
+            .nth(2)
+            .map(|no| String::from(js_sys::decode_uri_component(no).unwrap_or_else(|_| no.into())))
+            .unwrap_or_default()
+    })
 }
 
 /// "3362.48": two decimals, as the trial screens print figures.
