@@ -20,6 +20,11 @@ pub enum Command {
     Serve(Box<ServeArgs>),
     /// Run one trial (试算): a JSON object on stdin, the result as JSON on stdout.
     Trial(PolicyArgs),
+    /// 日终批处理: execute every reservation and withdrawal due on or before --date (each in its own
+    /// transaction; running a date twice changes nothing the second time).
+    Batch(BatchArgs),
+    /// 导入: load or update members and loans from CSV files (all or nothing; see README).
+    Import(ImportArgs),
     /// Print the compact calendar (shared/data/calendar.txt) made from a holiday-cn directory.
     Calendar {
         /// A directory of holiday-cn year files (2007.json …).
@@ -81,6 +86,10 @@ pub struct ServeArgs {
         default_value = "hpf_verification_code"
     )]
     pub sms_template: String,
+    /// Run the end-of-day batch in process every day at this business time (HH:MM), e.g. 18:00.
+    /// Safe with several replicas: an application is executed once whoever runs it.
+    #[arg(long, env = "HPF_BATCH_AT", value_parser = parse_time_of_day)]
+    pub batch_at: Option<chrono::NaiveTime>,
     /// INSECURE, for browser tests only: captcha answers in responses and the SMS outbox over
     /// HTTP. Refused without --demo.
     #[arg(long, env = "HPF_INSECURE_TEST_HOOKS")]
@@ -97,4 +106,40 @@ pub struct PolicyArgs {
     /// A holiday-cn directory replacing the compiled-in calendar.
     #[arg(long, env = "HPF_CALENDAR")]
     pub calendar: Option<PathBuf>,
+}
+
+fn parse_time_of_day(text: &str) -> Result<chrono::NaiveTime, String> {
+    chrono::NaiveTime::parse_from_str(text, "%H:%M")
+        .map_err(|_| format!("expected HH:MM (business time), got '{text}'"))
+}
+
+fn parse_day(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("expected YYYY-MM-DD, got '{text}'"))
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// The business date to execute (what is due on or before it).
+    #[arg(long, value_parser = parse_day)]
+    pub date: chrono::NaiveDate,
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://hpf.db?mode=rwc")]
+    pub database_url: String,
+    /// The closing time recorded on the applications (default: the real clock).
+    #[arg(long, env = "HPF_CLOCK")]
+    pub clock: Option<String>,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Members (缴存职工) CSV.
+    #[arg(long)]
+    pub members: Option<PathBuf>,
+    /// Loans CSV (their members must exist in the database or in --members).
+    #[arg(long)]
+    pub loans: Option<PathBuf>,
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://hpf.db?mode=rwc")]
+    pub database_url: String,
 }

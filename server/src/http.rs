@@ -25,6 +25,7 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         .merge(account::routes())
         .merge(crate::loan::routes())
         .merge(crate::progress::routes())
+        .merge(crate::withdrawal::routes())
         .fallback(|| async { Error::not_found() })
         .layer(middleware::from_fn(session::csrf_guard))
         .layer(middleware::from_fn(no_store))

@@ -1,17 +1,20 @@
 //! `hpf` — the 公积金个人网厅 server: the JSON API, the built app, and the back-office tools.
 
 pub mod account;
+pub mod batch;
 pub mod cli;
 pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod import;
 pub mod loan;
 pub mod progress;
 pub mod state;
 pub mod system;
 pub mod tools;
+pub mod withdrawal;
 
 use cli::{Cli, Command, PolicyArgs, ServeArgs};
 use clock::Clock;
@@ -54,6 +57,42 @@ pub async fn run(cli: Cli) -> Result<bool, Failure> {
                 }
                 Err(output) => {
                     println!("{output}");
+                    Ok(false)
+                }
+            }
+        }
+        Command::Batch(args) => {
+            let (_, policy) = load_rules(&args.policy)?;
+            let clock = match &args.clock {
+                Some(text) => Clock::parse(text)?,
+                None => Clock::real(),
+            };
+            let db = Db::connect(&args.database_url, 2).await?;
+            let report = batch::run(&db, &policy, args.date, clock.now(), None)
+                .await
+                .map_err(|e| format!("the batch failed: {e}"));
+            db.close().await;
+            let report = report?;
+            println!(
+                "{}: {} done, {} rejected, {} failed",
+                args.date, report.done, report.rejected, report.failed
+            );
+            Ok(report.failed == 0)
+        }
+        Command::Import(args) => {
+            let db = Db::connect(&args.database_url, 2).await?;
+            let result = import::run(&db, args.members.as_deref(), args.loans.as_deref()).await;
+            db.close().await;
+            match result? {
+                Ok(summary) => {
+                    println!("{summary}");
+                    Ok(true)
+                }
+                Err(errors) => {
+                    for error in &errors {
+                        eprintln!("{error}");
+                    }
+                    eprintln!("nothing imported: {} invalid row(s)", errors.len());
                     Ok(false)
                 }
             }
@@ -133,6 +172,9 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         policy: Arc::new(policy),
         accounts: Arc::new(accounts),
     };
+    if let Some(at) = args.batch_at {
+        tokio::spawn(batch::daily(state.clone(), at));
+    }
     let tls_on = tls.is_some();
     let app = http::router(state, Some(args.dist.clone()));
     tracing::info!(

@@ -157,7 +157,7 @@ async fn demo_data_holds_the_seed_figures_exactly_and_loads_idempotently() {
                     .get::<i64, _>("n")
             }
         };
-        assert_eq!(count("members").await, 9);
+        assert_eq!(count("members").await, 11);
         assert_eq!(count("loans").await, 4);
         assert_eq!(count("withdrawal_materials").await, 1);
 

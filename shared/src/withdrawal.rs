@@ -7,8 +7,11 @@
 use crate::account::Gender;
 use crate::date::add_months_on_day;
 use crate::error::ApiError;
+use crate::loan::wire::{CardView, MemberHeader};
 use crate::member::{AccountStatus, CardStatus, SavingsCard};
+use crate::money::parse_amount;
 use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -130,7 +133,7 @@ pub fn retirement_unmet(
         retire_on => unmet.push(ApiError::new(
             "below_retirement_age",
             match retire_on {
-                Some(date) => format!("未达到退休年龄（{}起可办理）", date.format("%Y-%m-%d")),
+                Some(date) => format!("未达到退休年龄（{date}起可办理）"),
                 None => "未达到退休年龄".to_owned(),
             },
         )),
@@ -146,6 +149,112 @@ pub fn retirement_unmet(
         ));
     }
     unmet
+}
+
+/// 提取原因 a material may give (the fund's list).
+pub const MATERIAL_REASONS: [&str; 8] = [
+    "购买自住住房",
+    "建造、翻建、大修自住住房",
+    "偿还购房贷款本息",
+    "租赁自住住房",
+    "离休、退休",
+    "出境定居",
+    "完全丧失劳动能力并与单位终止劳动关系",
+    "其他",
+];
+
+/// A 提取材料 as the centre numbers it: 20 digits, `2200101000` + two-digit year + an eight-digit
+/// sequence of that year (the seed's 22001010001800000001).
+pub fn material_no(year: i32, sequence: u32) -> String {
+    format!("2200101000{:02}{:08}", year.rem_euclid(100), sequence)
+}
+
+/// 新增提取材料 as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewMaterial {
+    pub reason: String,
+    pub address: String,
+    /// 提取限额(元).
+    pub limit: String,
+}
+
+/// A checked 新增提取材料.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MaterialInput {
+    pub reason: &'static str,
+    pub address: String,
+    pub limit: Decimal,
+}
+
+impl NewMaterial {
+    pub fn parse(&self) -> Result<MaterialInput, ApiError> {
+        let reason = MATERIAL_REASONS
+            .into_iter()
+            .find(|r| *r == self.reason.trim())
+            .ok_or_else(|| ApiError::field("reason", "reason_invalid", "请选择提取原因"))?;
+        let address = self.address.trim();
+        let length = address.chars().count();
+        if length < 2 {
+            return Err(ApiError::field("address", "address_required", "请输入地址"));
+        }
+        if length > 100 || address.chars().any(char::is_control) {
+            return Err(ApiError::field(
+                "address",
+                "address_invalid",
+                "地址不超过100个字，且不能包含控制字符",
+            ));
+        }
+        let limit = parse_amount("limit", "提取限额", &self.limit)?;
+        if limit <= Decimal::ZERO {
+            return Err(ApiError::field(
+                "limit",
+                "limit_not_positive",
+                "提取限额须大于0",
+            ));
+        }
+        Ok(MaterialInput {
+            reason,
+            address: address.to_owned(),
+            limit: crate::money::fen(limit),
+        })
+    }
+}
+
+/// 提取材料列表 row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Material {
+    pub material_no: String,
+    pub reason: String,
+    pub address: String,
+    pub limit: Decimal,
+    pub remaining: Decimal,
+    /// 有效 / 失效.
+    pub status: String,
+}
+
+/// The 提取 home: the header, the materials, the account, and whether a 退休销户提取 may be made
+/// now (every unmet condition listed; `refusal` when outside transaction hours).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WithdrawalHome {
+    pub header: MemberHeader,
+    pub materials: Vec<Material>,
+    pub balance: Decimal,
+    pub account_status: AccountStatus,
+    /// The linked savings card, masked.
+    pub card: Option<CardView>,
+    /// 提取金额: the whole balance.
+    pub amount: Decimal,
+    pub unmet: Vec<ApiError>,
+    pub refusal: Option<String>,
+    /// An open withdrawal's application number.
+    pub pending: Option<String>,
+}
+
+/// 提交: the amount the citizen saw, and an idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WithdrawalSubmission {
+    pub amount: Decimal,
+    pub idempotency_key: String,
 }
 
 #[cfg(test)]
@@ -271,6 +380,56 @@ mod tests {
         assert_eq!(
             retirement_unmet(&day_before, &policy, today)[0].code,
             "below_retirement_age"
+        );
+    }
+
+    #[test]
+    fn materials_are_numbered_in_the_seed_style_and_checked() {
+        assert_eq!(material_no(2018, 1), "22001010001800000001");
+        assert_eq!(material_no(2018, 1).len(), 20);
+        let good = NewMaterial {
+            reason: "离休、退休".into(),
+            address: " 长春市朝阳区人民大街1号 ".into(),
+            limit: "５0000".into(),
+        };
+        let parsed = good.parse().unwrap();
+        assert_eq!(parsed.address, "长春市朝阳区人民大街1号");
+        assert_eq!(parsed.limit, Decimal::from(50000));
+        let field = |m: NewMaterial| m.parse().unwrap_err().field.unwrap();
+        assert_eq!(
+            field(NewMaterial {
+                reason: "买车".into(),
+                ..good.clone()
+            }),
+            "reason"
+        );
+        assert_eq!(
+            field(NewMaterial {
+                address: "".into(),
+                ..good.clone()
+            }),
+            "address"
+        );
+        assert_eq!(
+            field(NewMaterial {
+                address: "长".repeat(101),
+                ..good.clone()
+            }),
+            "address"
+        );
+        assert_eq!(
+            field(NewMaterial {
+                limit: "-1".into(),
+                ..good.clone()
+            }),
+            "limit"
+        );
+        assert_eq!(
+            field(NewMaterial {
+                limit: "0".into(),
+                ..good
+            }),
+            "limit"
         );
     }
 }

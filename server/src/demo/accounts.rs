@@ -6,11 +6,13 @@ use crate::db::Db;
 /// as in the real hall.
 pub const DEMO_PASSWORD: &str = "Demo2018!";
 
-/// 周九 and 吴十 can log in at once; the other demo people are left to register.
+/// 周九, 吴十, 钱二 and 郑三 can log in at once; the other demo people are left to register.
 pub async fn load(db: &Db) -> Result<(), sqlx::Error> {
     for (account, id_number, phone) in [
         ("3816303", "220102198503108159", "13904310008"),
         ("3816304", "220102197001019194", "13904310009"),
+        ("4102205", "220102195403081311", "13904310010"),
+        ("4102206", "220102195611201517", "13904310011"),
     ] {
         let exists: Option<String> = sqlx::query_scalar(
             "SELECT personal_account FROM web_accounts WHERE personal_account = $1",

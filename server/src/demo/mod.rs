@@ -125,6 +125,28 @@ const MEMBERS: &[DemoMember] = &[
         balance: "60321.77",
         card: None,
     },
+    // Two more sealed, retired men with cards, pre-registered: the withdrawal that succeeds and
+    // is executed by the end-of-day run (one for each browser-test viewport).
+    DemoMember {
+        personal_account: "4102205",
+        name: "钱二",
+        id_number: "220102195403081311",
+        phone: "13904310010",
+        unit: ("2001", "公司八八八八"),
+        status: "sealed",
+        balance: "73905.26",
+        card: Some(("工行", "6222020200015566", "normal")),
+    },
+    DemoMember {
+        personal_account: "4102206",
+        name: "郑三",
+        id_number: "220102195611201517",
+        phone: "13904310011",
+        unit: ("2001", "公司八八八八"),
+        status: "sealed",
+        balance: "58214.90",
+        card: Some(("农行", "6228480012347788", "normal")),
+    },
 ];
 
 /// A loan whose current figures are given as the seed prints them.

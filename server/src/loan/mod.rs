@@ -7,7 +7,8 @@ mod change;
 mod reserve;
 pub mod store;
 
-pub use apply::{replay, Created, NewApplication};
+pub use apply::{check_key, create, replay, Created, NewApplication};
+pub use reserve::figures_changed;
 
 use crate::account::session::CurrentUser;
 use crate::error::Result;

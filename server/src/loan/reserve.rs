@@ -24,7 +24,7 @@ use shared::loan::wire::{
 };
 
 /// 409 with the server's figures: the page shows what changed.
-fn figures_changed(fresh: &impl Serialize) -> Response {
+pub fn figures_changed(fresh: &impl Serialize) -> Response {
     let body = FiguresChanged {
         code: "figures_changed".into(),
         message: "贷款信息已变化，试算结果已按最新数据重新计算，请核对后再提交".into(),

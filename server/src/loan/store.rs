@@ -35,7 +35,7 @@ fn date(text: String) -> Result<NaiveDate> {
         .map_err(|e| Error::Internal(format!("bad date '{text}' in loans: {e}")))
 }
 
-fn record(row: &AnyRow) -> Result<LoanRecord> {
+pub fn record(row: &AnyRow) -> Result<LoanRecord> {
     let status = match row.try_get::<String, _>("status")?.as_str() {
         "settled" => LoanStatus::Settled,
         _ => LoanStatus::Normal,

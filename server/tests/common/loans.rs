@@ -58,3 +58,19 @@ pub fn prepayment_body(
     let shown = prepayment(loan, &request).unwrap();
     json!({"date": date, "amount": amount, "mode": mode, "shown": shown, "idempotency_key": key})
 }
+
+/// A pre-registered demo person (钱二, 郑三, 周九, 吴十) logged in.
+pub async fn demo_login<'a>(app: &'a TestApp, phone: &str) -> Citizen<'a> {
+    let citizen = Citizen::new(app);
+    let (status, body) = citizen.login(phone, server::demo::DEMO_PASSWORD).await;
+    assert_eq!(status, 200, "{body}");
+    citizen
+}
+
+/// A demo person by name, phone and ID, as registration needs.
+pub fn person(name: &str, id_number: &str, phone: &str) -> Value {
+    serde_json::json!({"name": name, "id_type": "id_card", "id_number": id_number, "phone": phone})
+}
+
+pub const QIAN_ER: &str = "13904310010";
+pub const ZHOU_JIU: &str = "13904310008";

@@ -1,0 +1,208 @@
+//! 提取 through real HTTP on SQLite and PostgreSQL: the eligibility matrix enforced by the server
+//! whatever the browser sends, the policy's ages, transaction hours, one open withdrawal per
+//! member, idempotent replay, and 新增提取材料.
+
+mod common;
+
+use common::loans::{app, demo_login, key, logged_in, person, QIAN_ER};
+use common::stores;
+use serde_json::json;
+use shared::policy::Policy;
+use shared::withdrawal::RetirementPolicy;
+
+const TEN: &str = "2018-01-05T10:00:00+08:00";
+
+#[tokio::test]
+async fn every_unmet_condition_is_listed_and_the_server_refuses_the_same() {
+    for store in stores() {
+        let app = app(store, TEN, Policy::default()).await;
+        for (who, codes, text) in [
+            // 冯七 of the seed is 正常 and 39: two reasons, both listed.
+            (
+                person("冯七", "220102197803121510", "13904310001"),
+                vec!["account_not_sealed", "below_retirement_age"],
+                "账户状态须为封存（当前为正常）；未达到退休年龄",
+            ),
+            (
+                person("李梅", "220102196106154224", "13904310004"),
+                vec!["account_not_sealed"],
+                "账户状态须为封存",
+            ),
+            (
+                person("赵六", "220102196009015310", "13904310005"),
+                vec!["below_retirement_age"],
+                "未达到退休年龄",
+            ),
+            (
+                person("陈静", "22010219580211642X", "13904310006"),
+                vec!["no_own_normal_card"],
+                "未关联本人名下正常储蓄卡",
+            ),
+        ] {
+            let citizen = logged_in(&app, who.clone()).await;
+            let (status, home) = citizen.get("/api/withdrawal").await;
+            assert_eq!(status, 200, "{home}");
+            if who["name"] == "冯七" {
+                // The seed's screen: balance 24902.73, 正常, his material.
+                assert_eq!(home["balance"], "24902.73");
+                assert_eq!(home["account_status"], "normal");
+                assert_eq!(home["materials"][0]["material_no"], "22001010001800000001");
+                assert_eq!(home["materials"][0]["status"], "有效");
+            }
+            let unmet: Vec<&str> = home["unmet"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["code"].as_str().unwrap())
+                .collect();
+            assert_eq!(unmet, codes, "{}", who["name"]);
+            // The browser's button is disabled; a request sent anyway is refused the same way.
+            let (status, refused) = citizen
+                .post(
+                    "/api/withdrawal",
+                    &json!({"amount": home["amount"], "idempotency_key": key(1)}),
+                )
+                .await;
+            assert_eq!(status, 422, "{refused}");
+            assert_eq!(refused["code"], codes[0]);
+            assert!(
+                refused["message"].as_str().unwrap().contains(text),
+                "{refused}"
+            );
+        }
+        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM applications")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(count, 0, "refusals change nothing");
+    }
+}
+
+#[tokio::test]
+async fn a_sealed_retired_member_withdraws_once() {
+    for store in stores() {
+        let app = app(store, TEN, Policy::default()).await;
+        let citizen = demo_login(&app, QIAN_ER).await;
+        let (_, home) = citizen.get("/api/withdrawal").await;
+        assert_eq!(home["unmet"], json!([]));
+        assert_eq!(home["amount"], "73905.26");
+        assert_eq!(home["card"]["number"], "622****5566");
+        assert_eq!(home["refusal"], serde_json::Value::Null);
+
+        // A stale amount is answered with the fresh one.
+        let (status, changed) = citizen
+            .post(
+                "/api/withdrawal",
+                &json!({"amount": "70000.00", "idempotency_key": key(1)}),
+            )
+            .await;
+        assert_eq!(status, 409, "{changed}");
+        assert_eq!(changed["fresh"]["amount"], "73905.26");
+
+        let body = json!({"amount": "73905.26", "idempotency_key": key(2)});
+        let (status, accepted) = citizen.post("/api/withdrawal", &body).await;
+        assert_eq!(status, 200, "{accepted}");
+        assert_eq!(accepted["status"], "accepted");
+        assert_eq!(accepted["kind"], "withdrawal");
+        assert_eq!(accepted["amount"], "73905.26");
+        // The same key replays the first answer; a new key is refused while one is open.
+        let (status, replayed) = citizen.post("/api/withdrawal", &body).await;
+        assert_eq!((status, &replayed), (200, &accepted));
+        let (status, second) = citizen
+            .post(
+                "/api/withdrawal",
+                &json!({"amount": "73905.26", "idempotency_key": key(3)}),
+            )
+            .await;
+        assert_eq!(status, 409, "{second}");
+        assert_eq!(second["code"], "application_open");
+        let (_, home) = citizen.get("/api/withdrawal").await;
+        assert_eq!(home["pending"], accepted["application_no"]);
+    }
+}
+
+#[tokio::test]
+async fn the_retirement_age_comes_from_the_policy_and_the_hours_from_the_calendar() {
+    for store in stores() {
+        // Men at 65: 钱二 (born 1954) is not yet of age.
+        let policy = Policy {
+            retirement: RetirementPolicy {
+                male_age: 65,
+                ..RetirementPolicy::default()
+            },
+            ..Policy::default()
+        };
+        let app = app(store, TEN, policy).await;
+        let citizen = demo_login(&app, QIAN_ER).await;
+        let (status, refused) = citizen
+            .post(
+                "/api/withdrawal",
+                &json!({"amount": "73905.26", "idempotency_key": key(1)}),
+            )
+            .await;
+        assert_eq!(status, 422);
+        assert_eq!(refused["code"], "below_retirement_age");
+        assert!(
+            refused["message"].as_str().unwrap().contains("2019-03-08"),
+            "{refused}"
+        );
+    }
+    for store in stores() {
+        let app = app(store, "2018-01-05T17:00:00+08:00", Policy::default()).await;
+        let citizen = demo_login(&app, QIAN_ER).await;
+        let (_, home) = citizen.get("/api/withdrawal").await;
+        assert!(
+            home["refusal"].as_str().unwrap().contains("工作日"),
+            "{home}"
+        );
+        let (status, refused) = citizen
+            .post(
+                "/api/withdrawal",
+                &json!({"amount": "73905.26", "idempotency_key": key(1)}),
+            )
+            .await;
+        assert_eq!(status, 422);
+        assert_eq!(refused["code"], "outside_business_hours");
+    }
+}
+
+#[tokio::test]
+async fn materials_are_added_numbered_and_kept() {
+    for store in stores() {
+        let app = app(store, TEN, Policy::default()).await;
+        let citizen = logged_in(&app, person("冯七", "220102197803121510", "13904310001")).await;
+        let (status, refused) = citizen
+            .post(
+                "/api/withdrawal/materials",
+                &json!({"reason": "买车", "address": "长春", "limit": "1000"}),
+            )
+            .await;
+        assert_eq!(status, 422);
+        assert_eq!(refused["field"], "reason");
+        let (status, refused) = citizen
+            .post(
+                "/api/withdrawal/materials",
+                &json!({"reason": "租赁自住住房", "address": "长春市", "limit": "-5"}),
+            )
+            .await;
+        assert_eq!((status, refused["field"].as_str()), (422, Some("limit")));
+        let (status, added) = citizen
+            .post(
+                "/api/withdrawal/materials",
+                &json!({"reason": "租赁自住住房", "address": "长春市南关区人民大街88号", "limit": "12000"}),
+            )
+            .await;
+        assert_eq!(status, 200, "{added}");
+        assert_eq!(added["material_no"], "22001010001800000002");
+        assert_eq!(added["status"], "有效");
+        assert_eq!(added["remaining"], "12000.00");
+        let (_, home) = citizen.get("/api/withdrawal").await;
+        let numbers: Vec<&str> = home["materials"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["material_no"].as_str().unwrap())
+            .collect();
+        assert_eq!(numbers, ["22001010001800000001", "22001010001800000002"]);
+    }
+}
