@@ -1,0 +1,351 @@
+//! 日终批处理 on SQLite and PostgreSQL: each kind executed with the trial's figures, an idempotent
+//! re-run, a changed loan closing the application 未通过, and an injected failure in the middle of
+//! a run that leaves its application untouched while the others are done.
+
+mod common;
+
+use chrono::NaiveDate;
+use common::citizen::tong_yi;
+use common::loans::{
+    app, demo_login, engine_loan, key, logged_in, prepayment_body, QIAN_ER, ZHOU_JIU,
+};
+use common::{stores, TestApp};
+use serde_json::json;
+use server::batch::{run, Report};
+use server::error::Error;
+use shared::loan::trial::{adjust_term, settlement};
+use shared::loan::AdjustMode;
+use shared::policy::Policy;
+use sqlx::Row;
+
+const TEN: &str = "2018-01-05T10:00:00+08:00";
+
+fn day(text: &str) -> NaiveDate {
+    text.parse().unwrap()
+}
+
+async fn batch(app: &TestApp, policy: &Policy, date: &str) -> Report {
+    run(&app.db, policy, day(date), app.clock.now(), None)
+        .await
+        .unwrap()
+}
+
+async fn loan_figures(app: &TestApp, borrower_no: &str) -> (i64, i64, i64, String, String) {
+    let row = sqlx::query(
+        "SELECT balance_fen, monthly_payment_fen, remaining_periods, maturity_date, status FROM loans WHERE borrower_no = $1",
+    )
+    .bind(borrower_no)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    (
+        row.get("balance_fen"),
+        row.get("monthly_payment_fen"),
+        row.get("remaining_periods"),
+        row.get("maturity_date"),
+        row.get("status"),
+    )
+}
+
+async fn status_of(app: &TestApp, application_no: &str) -> (String, Option<String>) {
+    sqlx::query_as("SELECT status, reason FROM applications WHERE application_no = $1")
+        .bind(application_no)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_prepayment_executes_on_its_date_with_the_trial_figures_and_only_once() {
+    for store in stores() {
+        let app = app(store, TEN, Policy::default()).await;
+        let policy = Policy::default();
+        let citizen = logged_in(&app, tong_yi()).await;
+        let loan = engine_loan(&citizen, "2015000211").await;
+        let body = prepayment_body(&loan, "20180109", "10000", AdjustMode::LowerPayment, key(1));
+        let (_, accepted) = citizen
+            .post("/api/loans/2015000211/prepayment", &body)
+            .await;
+        let no = accepted["application_no"].as_str().unwrap();
+
+        assert_eq!(
+            batch(&app, &policy, "2018-01-08").await,
+            Report::default(),
+            "not due yet"
+        );
+        assert_eq!(status_of(&app, no).await.0, "reserved");
+        let report = batch(&app, &policy, "2018-01-09").await;
+        assert_eq!((report.done, report.rejected, report.failed), (1, 0, 0));
+        assert_eq!(
+            loan_figures(&app, "2015000211").await,
+            (
+                63_660_984,
+                331_048,
+                272,
+                "2040-08-28".into(),
+                "normal".into()
+            )
+        );
+        let (_, history) = citizen.get("/api/loans/2015000211/transactions").await;
+        let last = history.as_array().unwrap().last().unwrap().clone();
+        assert_eq!(
+            (
+                &last["kind"],
+                &last["date"],
+                &last["amount"],
+                &last["interest"],
+                &last["balance_after"]
+            ),
+            (
+                &json!("prepayment"),
+                &json!("2018-01-09"),
+                &json!("10009.93"),
+                &json!("9.93"),
+                &json!("636609.84")
+            )
+        );
+        let (_, progress) = citizen.get(&format!("/api/progress/{no}")).await;
+        assert_eq!(progress["status"], "done");
+        assert_eq!(progress["timeline"].as_array().unwrap().len(), 2);
+
+        // The same date again, and a later one: nothing more happens.
+        let transactions = count(&app, "SELECT COUNT(*) FROM loan_transactions").await;
+        assert_eq!(batch(&app, &policy, "2018-01-09").await, Report::default());
+        assert_eq!(batch(&app, &policy, "2018-01-10").await, Report::default());
+        assert_eq!(
+            count(&app, "SELECT COUNT(*) FROM loan_transactions").await,
+            transactions
+        );
+        assert_eq!(loan_figures(&app, "2015000211").await.0, 63_660_984);
+    }
+}
+
+#[tokio::test]
+async fn settlement_adjustment_and_withdrawal_take_effect() {
+    for store in stores() {
+        // The older settlement window, so that a January settlement is accepted at all.
+        let policy = Policy::default().with_seed_screen_blackout();
+        let app = app(store, TEN, policy.clone()).await;
+        let tong = logged_in(&app, tong_yi()).await;
+        let loan = engine_loan(&tong, "2015000211").await;
+        let shown = settlement(&loan, day("2018-01-10")).unwrap();
+        let (status, settled) = tong
+            .post(
+                "/api/loans/2015000211/settlement",
+                &json!({"date": "20180110", "shown": shown, "idempotency_key": key(1)}),
+            )
+            .await;
+        assert_eq!(status, 200, "{settled}");
+
+        // 周九's 等额本金 loan: a new term of 120 periods from the next due date.
+        let zhou = demo_login(&app, ZHOU_JIU).await;
+        let (_, list) = zhou.get("/api/loans").await;
+        let zhou_no = list["loans"][0]["borrower_no"].as_str().unwrap().to_owned();
+        let zhou_loan = engine_loan(&zhou, &zhou_no).await;
+        let shown = adjust_term(&zhou_loan, 120, &policy).unwrap();
+        let (status, adjusted) = zhou
+            .post(
+                &format!("/api/loans/{zhou_no}/adjust-term"),
+                &json!({"new_remaining_periods": 120, "shown": shown, "idempotency_key": key(2)}),
+            )
+            .await;
+        assert_eq!(status, 200, "{adjusted}");
+
+        let qian = demo_login(&app, QIAN_ER).await;
+        let (status, withdrawn) = qian
+            .post(
+                "/api/withdrawal",
+                &json!({"amount": "73905.26", "idempotency_key": key(3)}),
+            )
+            .await;
+        assert_eq!(status, 200, "{withdrawn}");
+
+        // The withdrawal is due today; the settlement on the 10th; the adjustment on the due date.
+        let effective = shown.effective_date.to_string();
+        let mut dates = vec!["2018-01-05".to_owned(), "2018-01-10".to_owned(), effective];
+        dates.sort();
+        dates.dedup();
+        let mut done = 0;
+        for date in &dates {
+            let report = batch(&app, &policy, date).await;
+            assert_eq!((report.rejected, report.failed), (0, 0), "{date}");
+            done += report.done;
+        }
+        assert_eq!(done, 3);
+        let (balance, status): (i64, String) = sqlx::query_as(
+            "SELECT balance_fen, account_status FROM members WHERE personal_account = '4102205'",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        assert_eq!((balance, status.as_str()), (0, "closed"));
+        let (amount, after): (i64, i64) = sqlx::query_as(
+            "SELECT amount_fen, balance_after_fen FROM member_transactions WHERE personal_account = '4102205'",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        assert_eq!((amount, after), (7_390_526, 0));
+        let (_, home) = qian.get("/api/withdrawal").await;
+        assert_eq!(home["account_status"], "closed");
+        assert_eq!(home["balance"], "0.00");
+
+        let (balance, _, remaining, _, status) = loan_figures(&app, "2015000211").await;
+        assert_eq!((balance, remaining, status.as_str()), (0, 0, "settled"));
+        let settled_txn: i64 = count(
+            &app,
+            "SELECT amount_fen FROM loan_transactions WHERE kind = 'settlement'",
+        )
+        .await;
+        assert_eq!(settled_txn, 64_731_033);
+
+        let (_, payment, remaining, maturity, _) = loan_figures(&app, &zhou_no).await;
+        assert_eq!(remaining, 120);
+        assert_eq!(
+            payment,
+            shared::money::to_fen(shown.new_monthly_principal.unwrap()).unwrap()
+        );
+        assert_eq!(maturity, shown.new_maturity_date.to_string());
+    }
+}
+
+#[tokio::test]
+async fn a_loan_changed_since_acceptance_closes_the_reservation_with_the_reason() {
+    for store in stores() {
+        let app = app(store, TEN, Policy::default()).await;
+        let citizen = logged_in(&app, tong_yi()).await;
+        let loan = engine_loan(&citizen, "2015000211").await;
+        let body = prepayment_body(&loan, "20180109", "10000", AdjustMode::ShorterTerm, key(1));
+        let (_, accepted) = citizen
+            .post("/api/loans/2015000211/prepayment", &body)
+            .await;
+        let no = accepted["application_no"].as_str().unwrap();
+        // The back office records an extra repayment meanwhile.
+        sqlx::query("UPDATE loans SET balance_fen = balance_fen - 100000, version = version + 1 WHERE borrower_no = '2015000211'")
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        let before = loan_figures(&app, "2015000211").await;
+        let report = batch(&app, &Policy::default(), "2018-01-09").await;
+        assert_eq!((report.done, report.rejected), (0, 1));
+        let (status, reason) = status_of(&app, no).await;
+        assert_eq!(status, "rejected");
+        assert!(reason.unwrap().contains("贷款信息已变化"));
+        assert_eq!(
+            loan_figures(&app, "2015000211").await,
+            before,
+            "the loan is untouched"
+        );
+        let (_, progress) = citizen.get(&format!("/api/progress/{no}")).await;
+        assert_eq!(progress["status"], "rejected");
+        assert!(progress["reason"].as_str().unwrap().contains("预约未执行"));
+    }
+}
+
+#[tokio::test]
+async fn a_failure_in_the_middle_of_a_run_leaves_that_application_untouched() {
+    for store in stores() {
+        let app = app(store, TEN, Policy::default()).await;
+        let policy = Policy::default();
+        let tong = logged_in(&app, tong_yi()).await;
+        let loan = engine_loan(&tong, "2015000211").await;
+        let body = prepayment_body(&loan, "20180109", "10000", AdjustMode::LowerPayment, key(1));
+        let (_, prepay) = tong.post("/api/loans/2015000211/prepayment", &body).await;
+        let qian = demo_login(&app, QIAN_ER).await;
+        let (_, withdrawal) = qian
+            .post(
+                "/api/withdrawal",
+                &json!({"amount": "73905.26", "idempotency_key": key(2)}),
+            )
+            .await;
+        let zheng = demo_login(&app, "13904310011").await;
+        let (_, other) = zheng
+            .post(
+                "/api/withdrawal",
+                &json!({"amount": "58214.90", "idempotency_key": key(3)}),
+            )
+            .await;
+        let mut due: Vec<String> = [&prepay, &withdrawal, &other]
+            .iter()
+            .map(|a| a["application_no"].as_str().unwrap().to_owned())
+            .collect();
+        due.sort();
+        // The run takes them in number order; the second one fails after its writes.
+        let victim = due[1].clone();
+        let failing = victim.clone();
+        let hook = move |no: &str| {
+            if no == failing {
+                Err(Error::Internal("injected failure".into()))
+            } else {
+                Ok(())
+            }
+        };
+        let loans_before = loan_figures(&app, "2015000211").await;
+        let members_before: Vec<(String, i64, String)> = sqlx::query_as(
+            "SELECT personal_account, balance_fen, account_status FROM members ORDER BY personal_account",
+        )
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+        let report = run(
+            &app.db,
+            &policy,
+            day("2018-01-09"),
+            app.clock.now(),
+            Some(&hook),
+        )
+        .await
+        .unwrap();
+        assert_eq!((report.done, report.failed), (2, 1));
+        assert_eq!(status_of(&app, &victim).await.0 == "done", false);
+        let open = status_of(&app, &victim).await.0;
+        assert!(open == "reserved" || open == "accepted", "{open}");
+        // Nothing of the victim survived: no transaction, its loan or member as before.
+        let victim_rows = count(
+            &app,
+            &format!(
+                "SELECT (SELECT COUNT(*) FROM loan_transactions WHERE id = 'app-{victim}') + \
+                 (SELECT COUNT(*) FROM member_transactions WHERE application_no = '{victim}') + \
+                 (SELECT COUNT(*) FROM loan_events WHERE id = 'app-{victim}')"
+            ),
+        )
+        .await;
+        assert_eq!(victim_rows, 0);
+        let victim_kind: String =
+            sqlx::query_scalar("SELECT kind FROM applications WHERE application_no = $1")
+                .bind(&victim)
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+        if victim_kind == "partial_prepayment" {
+            assert_eq!(loan_figures(&app, "2015000211").await, loans_before);
+        } else {
+            let account: String = sqlx::query_scalar(
+                "SELECT personal_account FROM applications WHERE application_no = $1",
+            )
+            .bind(&victim)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+            let now: (String, i64, String) = sqlx::query_as(
+                "SELECT personal_account, balance_fen, account_status FROM members WHERE personal_account = $1",
+            )
+            .bind(&account)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+            assert!(members_before.contains(&now), "{now:?}");
+        }
+        // The next run finishes it.
+        let report = batch(&app, &policy, "2018-01-09").await;
+        assert_eq!((report.done, report.failed), (1, 0));
+        assert_eq!(status_of(&app, &victim).await.0, "done");
+    }
+}
