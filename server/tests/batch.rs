@@ -349,3 +349,96 @@ async fn a_failure_in_the_middle_of_a_run_leaves_that_application_untouched() {
         assert_eq!(status_of(&app, &victim).await.0, "done");
     }
 }
+
+/// The in-process daily job runs once the business clock passes the configured time, and
+/// `hpf batch --date` does the same from the command line (a second run finds nothing).
+#[tokio::test]
+async fn the_daily_job_and_the_command_run_the_batch() {
+    let app = app(
+        common::Store::Sqlite,
+        "2018-01-05T15:59:57+08:00",
+        Policy::default(),
+    )
+    .await;
+    let qian = demo_login(&app, QIAN_ER).await;
+    let (status, accepted) = qian
+        .post(
+            "/api/withdrawal",
+            &json!({"amount": "73905.26", "idempotency_key": key(1)}),
+        )
+        .await;
+    assert_eq!(status, 200, "{accepted}");
+    let no = accepted["application_no"].as_str().unwrap().to_owned();
+    // A reservation for the 9th, left for the command below.
+    let tong = logged_in(&app, tong_yi()).await;
+    let loan = engine_loan(&tong, "2015000211").await;
+    let body = prepayment_body(&loan, "20180109", "10000", AdjustMode::LowerPayment, key(2));
+    let (status, reserved) = tong.post("/api/loans/2015000211/prepayment", &body).await;
+    assert_eq!(status, 200, "{reserved}");
+
+    // The daily job at 16:00, started before it is time: nothing yet, then the run.
+    let state = server::state::AppState {
+        db: app.db.clone(),
+        clock: app.clock.clone(),
+        calendar: std::sync::Arc::new(shared::calendar::Calendar::embedded()),
+        policy: std::sync::Arc::new(Policy::default()),
+        accounts: std::sync::Arc::new(server::account::AccountConfig::default()),
+    };
+    let job = tokio::spawn(server::batch::daily(
+        state,
+        chrono::NaiveTime::from_hms_opt(16, 0, 0).unwrap(),
+    ));
+    assert_eq!(status_of(&app, &no).await.0, "accepted");
+    let started = std::time::Instant::now();
+    while status_of(&app, &no).await.0 != "done" {
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "the daily job did not run"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    job.abort();
+    let (_, progress) = qian.get(&format!("/api/progress/{no}")).await;
+    assert_eq!(progress["timeline"][1]["status"], "done");
+    assert!(progress["timeline"][1]["at"]
+        .as_str()
+        .unwrap()
+        .starts_with("2018-01-05 16:00"));
+
+    assert_eq!(
+        status_of(&app, reserved["application_no"].as_str().unwrap())
+            .await
+            .0,
+        "reserved"
+    );
+
+    // The command, for the reservation's date.
+    let url = app.url.clone();
+    let hpf = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_hpf"))
+            .args(["batch", "--database-url", &url, "--log-level", "warn"])
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).trim().to_owned(),
+        )
+    };
+    assert_eq!(
+        hpf(&[
+            "--date",
+            "2018-01-09",
+            "--clock",
+            "2018-01-09T18:00:00+08:00"
+        ]),
+        (true, "2018-01-09: 1 done, 0 rejected, 0 failed".to_owned())
+    );
+    assert_eq!(
+        hpf(&["--date", "2018-01-09"]),
+        (true, "2018-01-09: 0 done, 0 rejected, 0 failed".to_owned())
+    );
+    assert_eq!(loan_figures(&app, "2015000211").await.0, 63_660_984);
+    let (ok, _) = hpf(&["--date", "2018-13-05"]);
+    assert!(!ok);
+}

@@ -179,8 +179,12 @@ fn date(fields: &HashMap<String, String>, column: &str) -> std::result::Result<N
         .ok_or_else(|| format!("{column}: not a date (YYYY-MM-DD)"))
 }
 
-fn money(fields: &HashMap<String, String>, column: &str) -> std::result::Result<i64, String> {
-    let value = parse_amount(column, column, get(fields, column))
+fn money(
+    fields: &HashMap<String, String>,
+    column: &str,
+    label: &str,
+) -> std::result::Result<i64, String> {
+    let value = parse_amount(column, label, get(fields, column))
         .map_err(|e| format!("{column}: {}", e.message))?;
     to_fen(value).ok_or_else(|| format!("{column}: out of range"))
 }
@@ -260,7 +264,7 @@ fn member_row(
         unit_account: digits(fields, "unit_account")?,
         unit_name: text(fields, "unit_name")?,
         account_status,
-        balance_fen: money(fields, "balance")?,
+        balance_fen: money(fields, "balance", "账户余额")?,
         card,
     })
 }
@@ -283,16 +287,16 @@ fn loan_row(fields: &HashMap<String, String>) -> std::result::Result<LoanRow, St
     let rate: Decimal = get(fields, "annual_rate")
         .parse()
         .map_err(|_| "annual_rate: not a number (percent, e.g. 3.25)".to_string())?;
-    let amount_fen = money(fields, "amount")?;
+    let amount_fen = money(fields, "amount", "贷款金额")?;
     let loan = Loan {
         method,
-        balance: shared::money::from_fen(money(fields, "balance")?),
+        balance: shared::money::from_fen(money(fields, "balance", "贷款余额")?),
         annual_rate: rate,
         remaining_periods: whole(fields, "remaining_periods")?,
-        monthly_payment: shared::money::from_fen(money(fields, "monthly_payment")?),
+        monthly_payment: shared::money::from_fen(money(fields, "monthly_payment", "月还款额")?),
         last_due_date: date(fields, "last_due_date")?,
         maturity_date: date(fields, "maturity_date")?,
-        arrears: shared::money::from_fen(money(fields, "arrears")?),
+        arrears: shared::money::from_fen(money(fields, "arrears", "拖欠金额")?),
         status,
         disbursement_date: Some(date(fields, "disbursement_date")?),
     };

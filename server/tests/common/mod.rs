@@ -82,6 +82,8 @@ pub async fn fresh_database_url(store: Store) -> String {
 
 pub struct TestApp {
     pub address: String,
+    /// The database's URL (for the command-line tools).
+    pub url: String,
     pub clock: Clock,
     pub db: Db,
     pub client: reqwest::Client,
@@ -155,6 +157,7 @@ pub async fn spawn_app(store: Store, options: Options) -> TestApp {
     });
     TestApp {
         address,
+        url,
         clock,
         db,
         client: reqwest::Client::new(),

@@ -1,0 +1,146 @@
+//! `hpf import` as the back office runs it, on SQLite and PostgreSQL: a file with invalid rows is
+//! refused whole, every bad row named with its line and reason; a good file loads and updates.
+
+mod common;
+
+use common::{fresh_database_url, stores, temp_dir};
+use server::db::Db;
+use std::process::Command;
+
+/// An 18-character ID number with its GB 11643 check character.
+fn id(first17: &str) -> String {
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const C: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+    let sum: u32 = first17
+        .chars()
+        .zip(W)
+        .map(|(c, w)| c.to_digit(10).unwrap() * w)
+        .sum();
+    format!("{first17}{}", C[(sum % 11) as usize])
+}
+
+const MEMBERS_HEADER: &str = "personal_account,name,id_number,phone,unit_account,unit_name,account_status,balance,card_bank,card_number,card_status";
+const LOANS_HEADER: &str = "borrower_no,personal_account,status,disbursement_date,amount,term_months,balance,loan_type,house_address,annual_rate,method,remaining_periods,monthly_payment,last_due_date,maturity_date,arrears,repay_card_bank,repay_card_number";
+
+fn import(url: &str, members: &str, loans: &str) -> (bool, String, String) {
+    let dir = temp_dir("hpf_import");
+    std::fs::write(dir.join("members.csv"), members).unwrap();
+    std::fs::write(dir.join("loans.csv"), loans).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_hpf"))
+        .args(["import", "--database-url", url, "--log-level", "warn"])
+        .arg("--members")
+        .arg(dir.join("members.csv"))
+        .arg("--loans")
+        .arg(dir.join("loans.csv"))
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+async fn counts(db: &Db) -> (i64, i64) {
+    let members: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM members")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let loans: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM loans")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    (members, loans)
+}
+
+#[tokio::test]
+async fn a_file_with_bad_rows_is_refused_whole_and_a_good_one_loads() {
+    for store in stores() {
+        let url = fresh_database_url(store).await;
+        let db = Db::connect(&url, 2).await.unwrap();
+        server::demo::load(&db, "2018-01-05T10:00:00+08:00")
+            .await
+            .unwrap();
+        let before = counts(&db).await;
+        let good_member = format!(
+            "5200001,孔一,{},13904319001,3001,公司九九九九,sealed,51234.56,工行,6222020200017777,normal",
+            id("22010219530101151")
+        );
+        let bad_id =
+            "5200002,孔二,220102195301011512,13904319002,3001,公司九九九九,normal,100.00,,,";
+        let negative = format!(
+            "5200003,孔三,{},13904319003,3001,公司九九九九,normal,-5.00,,,",
+            id("22010219600101152")
+        );
+        let members = format!("{MEMBERS_HEADER}\n{good_member}\n{bad_id}\n{negative}\n");
+        let loans = format!(
+            "{LOANS_HEADER}\n2020000999,9999999,normal,2020-01-15,300000.00,240,250000.00,公积金贷款,长春市1号,3.25,equal_installment,200,1418.00,2017-12-15,2034-08-15,0.00,工行,6222020200018888\n"
+        );
+        let (ok, _, stderr) = import(&url, &members, &loans);
+        assert!(!ok, "{stderr}");
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.ends_with("members.csv:3: id_number: 证件号码校验位不正确，请核对")),
+            "{stderr}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.ends_with("members.csv:4: balance: 账户余额不能为负数")),
+            "{stderr}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.ends_with("loans.csv:2: personal_account: unknown member 9999999")),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("nothing imported: 3 invalid row(s)"),
+            "{stderr}"
+        );
+        assert_eq!(
+            counts(&db).await,
+            before,
+            "nothing imported, not even the good row"
+        );
+
+        // The good rows, an update of 冯七's balance, and a loan of the new member.
+        let fengqi = "3934081,冯七,220102197803121510,13904310001,333,公司三五五五五五五五,normal,25000.00,工行,6222020200011234567,normal";
+        let members = format!("{MEMBERS_HEADER}\n{good_member}\n{fengqi}\n");
+        let loans = format!(
+            "{LOANS_HEADER}\n2020000999,5200001,normal,2020-01-15,300000.00,240,250000.00,公积金贷款,长春市1号,3.25,等额本息,200,1418.00,2017-12-15,2034-08-15,0.00,工行,6222020200018888\n"
+        );
+        let (ok, stdout, stderr) = import(&url, &members, &loans);
+        assert!(ok, "{stderr}");
+        assert_eq!(stdout.trim(), "imported 2 member(s) and 1 loan(s)");
+        assert_eq!(counts(&db).await, (before.0 + 1, before.1 + 1));
+        let (balance, gender, birth): (i64, String, String) = sqlx::query_as(
+            "SELECT balance_fen, gender, birth_date FROM members WHERE personal_account = '5200001'",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            (balance, gender.as_str(), birth.as_str()),
+            (5_123_456, "male", "1953-01-01")
+        );
+        let fengqi_balance: i64 = sqlx::query_scalar(
+            "SELECT balance_fen FROM members WHERE personal_account = '3934081'",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(fengqi_balance, 2_500_000);
+        let (holder, due_day): (String, i64) = sqlx::query_as(
+            "SELECT repay_card_holder, due_day FROM loans WHERE borrower_no = '2020000999'",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!((holder.as_str(), due_day), ("孔一", 15));
+        db.close().await;
+    }
+}
