@@ -32,8 +32,10 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'desktop', use: { viewport: { width: 1280, height: 800 } } },
+    { name: 'desktop', use: { viewport: { width: 1280, height: 800 } }, testIgnore: /batch\.spec\.ts/ },
     // Policy checks run once, on the desktop project: the viewport does not change a rule.
-    { name: 'phone', use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }, testIgnore: /policy\.spec\.ts/ },
+    { name: 'phone', use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }, testIgnore: /(policy|batch)\.spec\.ts/ },
+    // The end-of-day run executes what both viewports submitted, so it comes after them.
+    { name: 'batch', use: { viewport: { width: 1280, height: 800 } }, dependencies: ['desktop', 'phone'], testMatch: /batch\.spec\.ts/ },
   ],
 });

@@ -21,20 +21,29 @@ pub fn last_activity() -> f64 {
     LAST_ACTIVITY.with(Cell::get)
 }
 
-async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+fn bad_response() -> ApiError {
+    ApiError::new("bad_response", "服务器返回的数据无法识别，请稍后再试")
+}
+
+/// The body of a 2xx answer, or the server's `ApiError`. Not generic, like the other transport
+/// functions here: only the final `from_str::<T>` is instantiated per type (bundle size).
+async fn answer_text(response: Response) -> Result<String, ApiError> {
     LAST_ACTIVITY.with(|cell| cell.set(js_sys::Date::now()));
-    if response.ok() {
-        return response
-            .json::<T>()
-            .await
-            .map_err(|_| ApiError::new("bad_response", "服务器返回的数据无法识别，请稍后再试"));
+    let status = response.status();
+    let text = response.text().await.map_err(|_| bad_response())?;
+    if (200..300).contains(&status) {
+        return Ok(text);
     }
-    Err(response.json::<ApiError>().await.unwrap_or_else(|_| {
+    Err(serde_json::from_str::<ApiError>(&text).unwrap_or_else(|_| {
         ApiError::new(
             "http_error",
-            format!("服务暂不可用（{}），请稍后再试", response.status()),
+            format!("服务暂不可用（{status}），请稍后再试"),
         )
     }))
+}
+
+fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|_| bad_response())
 }
 
 fn offline() -> ApiError {
@@ -85,10 +94,14 @@ mod snapshot {
 
 /// A GET: the server's answer, kept as the snapshot; without a network, the snapshot.
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    parse(&get_text(path).await?)
+}
+
+async fn get_text(path: &str) -> Result<String, ApiError> {
     let response = match Request::get(&format!("/api{path}")).send().await {
         Ok(response) => response,
         Err(_) => {
-            let kept = snapshot::read(path).and_then(|text| serde_json::from_str(&text).ok());
+            let kept = snapshot::read(path);
             OFFLINE.with(|offline| offline.set(kept.is_some()));
             return kept.ok_or_else(offline);
         }
@@ -97,29 +110,27 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     if response.status() == 401 {
         snapshot::clear();
     }
-    if !response.ok() {
-        return decode(response).await;
-    }
-    LAST_ACTIVITY.with(|cell| cell.set(js_sys::Date::now()));
-    let text = response
-        .text()
-        .await
-        .map_err(|_| ApiError::new("bad_response", "服务器返回的数据无法识别，请稍后再试"))?;
-    let value = serde_json::from_str(&text)
-        .map_err(|_| ApiError::new("bad_response", "服务器返回的数据无法识别，请稍后再试"))?;
+    let text = answer_text(response).await?;
     snapshot::keep(path, &text);
-    Ok(value)
+    Ok(text)
 }
 
-pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    let response = Request::post(&format!("/api{path}"))
+/// Sends a JSON body with the CSRF header; `None` when the network failed.
+async fn send(path: &str, body: Result<String, serde_json::Error>) -> Result<Response, ApiError> {
+    let body = body.map_err(|_| ApiError::new("bad_request", "请求无法发送"))?;
+    Request::post(&format!("/api{path}"))
         .header("x-hpf-csrf", "1")
-        .json(body)
+        .header("content-type", "application/json")
+        .body(body)
         .map_err(|_| ApiError::new("bad_request", "请求无法发送"))?
         .send()
         .await
-        .map_err(|_| offline())?;
-    decode(response).await
+        .map_err(|_| offline())
+}
+
+pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    let response = send(path, serde_json::to_string(body)).await?;
+    parse(&answer_text(response).await?)
 }
 
 /// The server's business clock (账务日期): rules never read the device clock.
@@ -206,18 +217,20 @@ pub enum Rejected {
 }
 
 async fn submit<B: Serialize>(path: &str, body: &B) -> Result<ApplicationView, Rejected> {
-    let response = Request::post(&format!("/api{path}"))
-        .header("x-hpf-csrf", "1")
-        .json(body)
-        .map_err(|_| Rejected::Refused(ApiError::new("bad_request", "请求无法发送")))?
-        .send()
-        .await
-        .map_err(|_| {
-            Rejected::Refused(ApiError::new(
-                "offline",
-                "提交需要网络连接，请连接网络后再提交",
-            ))
-        })?;
+    submit_text(path, serde_json::to_string(body)).await
+}
+
+async fn submit_text(
+    path: &str,
+    body: Result<String, serde_json::Error>,
+) -> Result<ApplicationView, Rejected> {
+    let response = send(path, body).await.map_err(|e| {
+        Rejected::Refused(if e.code == "offline" {
+            ApiError::new("offline", "提交需要网络连接，请连接网络后再提交")
+        } else {
+            e
+        })
+    })?;
     if response.status() == 409 {
         let text = response.text().await.unwrap_or_default();
         if let Ok(changed) = serde_json::from_str::<FiguresChanged>(&text) {
@@ -227,7 +240,8 @@ async fn submit<B: Serialize>(path: &str, body: &B) -> Result<ApplicationView, R
             .unwrap_or_else(|_| ApiError::new("http_error", "服务暂不可用，请稍后再试"));
         return Err(Rejected::Refused(refused));
     }
-    decode(response).await.map_err(Rejected::Refused)
+    let text = answer_text(response).await.map_err(Rejected::Refused)?;
+    parse(&text).map_err(Rejected::Refused)
 }
 
 pub async fn submit_prepayment(
@@ -265,4 +279,33 @@ pub fn idempotency_key() -> String {
         let _ = crypto.get_random_values_with_u8_array(&mut random);
     }
     random.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+// ---- 提取, 业务进度查询 ----
+
+use shared::progress::Progress;
+use shared::withdrawal::{Material, NewMaterial, WithdrawalHome, WithdrawalSubmission};
+
+pub async fn withdrawal_home() -> Result<WithdrawalHome, ApiError> {
+    get("/withdrawal").await
+}
+
+pub async fn add_material(material: &NewMaterial) -> Result<Material, ApiError> {
+    post("/withdrawal/materials", material).await
+}
+
+pub async fn submit_withdrawal(body: &WithdrawalSubmission) -> Result<ApplicationView, Rejected> {
+    submit("/withdrawal", body).await
+}
+
+pub async fn progress() -> Result<Vec<Progress>, ApiError> {
+    get("/progress").await
+}
+
+pub async fn application(application_no: &str) -> Result<Progress, ApiError> {
+    get(&format!("/progress/{application_no}")).await
+}
+
+pub async fn cancel(application_no: &str) -> Result<Progress, ApiError> {
+    post(&format!("/progress/{application_no}/cancel"), &Empty {}).await
 }

@@ -48,3 +48,50 @@ pub fn Footer() -> impl IntoView {
         </footer>
     }
 }
+
+/// The left navigation of the manual's 我的住房公积金, `current` marked.
+#[component]
+pub fn SideNav(current: &'static str) -> impl IntoView {
+    let items = [
+        ("提取", "/withdrawal"),
+        ("贷款", "/loans"),
+        ("业务进度查询", "/progress"),
+        ("查询打印", "/print"),
+    ];
+    view! {
+        <nav class="side-nav no-print" aria-label="业务导航">
+            {items.into_iter().map(|(label, href)| {
+                let active = label == current;
+                view! {
+                    <a class="side-nav__item" class:side-nav__item--active=active href=href
+                        aria-current=if active { Some("page") } else { None }>{label}</a>
+                }
+            }).collect_view()}
+        </nav>
+    }
+}
+
+/// A page of 我的住房公积金: the navigation beside the content.
+#[component]
+pub fn Frame(current: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <div class="with-nav">
+            <SideNav current />
+            <div class="with-nav__main">{children()}</div>
+        </div>
+    }
+}
+
+/// The `n`th segment of the current path (`/loans/<no>/…`: 2 is the borrower number).
+pub fn path_segment(n: usize) -> String {
+    leptos_router::hooks::use_location()
+        .pathname
+        .with_untracked(|path| {
+            path.split('/')
+                .nth(n)
+                .map(|part| {
+                    String::from(js_sys::decode_uri_component(part).unwrap_or_else(|_| part.into()))
+                })
+                .unwrap_or_default()
+        })
+}

@@ -42,21 +42,27 @@ fn page(path: &str) -> AnyView {
         ["register"] => account::Register().into_any(),
         ["forgot"] => account::Forgot().into_any(),
         ["calculator"] => loan::Calculator().into_any(),
-        ["home"] => guarded(account::Home),
-        ["loans"] => guarded(loan::Loans),
-        ["loans", _] => guarded(loan::Detail),
-        ["loans", _, "history"] => guarded(loan::History),
-        ["loans", _, "schedule"] => guarded(loan::SchedulePage),
-        ["loans", _, "prepayment"] => guarded(loan::Prepayment),
-        ["loans", _, "settlement"] => guarded(loan::Settlement),
-        ["loans", _, "account"] => guarded(loan::ChangeAccount),
-        ["loans", _, "adjust"] => guarded(loan::AdjustTerm),
+        ["home"] => guarded(|| account::Home().into_any()),
+        ["loans"] => guarded(|| loan::Loans().into_any()),
+        ["loans", _] => guarded(|| loan::Detail().into_any()),
+        ["loans", _, "history"] => guarded(|| loan::History().into_any()),
+        ["loans", _, "schedule"] => guarded(|| loan::SchedulePage().into_any()),
+        ["loans", _, "prepayment"] => guarded(|| loan::Prepayment().into_any()),
+        ["loans", _, "settlement"] => guarded(|| loan::Settlement().into_any()),
+        ["loans", _, "account"] => guarded(|| loan::ChangeAccount().into_any()),
+        ["loans", _, "adjust"] => guarded(|| loan::AdjustTerm().into_any()),
+        ["withdrawal"] => guarded(|| pages::withdrawal::Withdrawal().into_any()),
+        ["progress"] => guarded(|| pages::progress::ProgressPage().into_any()),
+        ["print"] => guarded(|| pages::print::PrintIndex().into_any()),
+        ["print", "applications", _] => guarded(|| pages::print::Receipt().into_any()),
+        ["print", "loans", _, "schedule"] => guarded(|| pages::print::PrintSchedule().into_any()),
+        ["print", "loans", _, "statement"] => guarded(|| pages::print::PrintStatement().into_any()),
         _ => pages::NotFound().into_any(),
     }
 }
 
-/// A page that needs a session.
-fn guarded<V: IntoView + 'static>(page: fn() -> V) -> AnyView {
+/// A page that needs a session (one instantiation for every page: bundle size).
+fn guarded(page: fn() -> AnyView) -> AnyView {
     view! { <pages::account::RequireSession>{move || page()}</pages::account::RequireSession> }
         .into_any()
 }

@@ -4,7 +4,8 @@
 // /api is never cached here (the app keeps its own snapshot of what the citizen last saw).
 const SHELL = 'hpf-shell-v1';
 const ASSETS = 'hpf-assets-v1';
-const HASHED = /-[0-9a-f]{16}(_bg)?\.[a-z0-9]+$/;
+// Trunk's hash is a u64 in hex without leading zeros: usually 16 digits, sometimes fewer.
+const HASHED = /-[0-9a-f]{12,16}(_bg)?\.[a-z0-9]+$/;
 
 // The shell and every hashed asset it names, so the first offline reload already works.
 async function cacheShell() {

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { CaptchaSolver, Login, Person, RegisterPage, smsCode, typeWithSoftKeyboard } from './pages/account';
+import { CaptchaSolver, Login, Person, RegisterPage, RESET_PASSWORD, smsCode, typeWithSoftKeyboard } from './pages/account';
 import { keepScreenshot, watchPage } from './pages/watch';
 
 // The two viewport projects share one database, so each uses its own demo people (佟一 is kept
@@ -17,7 +17,7 @@ const people: Record<string, { member: Person; locked: Person; stranger: Person 
   },
 };
 const PASSWORD = 'Hall2018!';
-const NEW_PASSWORD = 'Reset2018#';
+const NEW_PASSWORD = RESET_PASSWORD;
 
 test.describe.serial('注册、登录、忘记密码', () => {
   test('a mismatched name is refused with the manual message, then registration succeeds', async ({ page, request }, testInfo) => {

@@ -129,13 +129,16 @@ async fn no_store(request: Request, next: Next) -> Response {
     response
 }
 
-/// Trunk names assets `name-<16 hex>.ext`: such a file never changes, so browsers may keep it.
+/// Trunk names assets `name-<hash>.ext`, the hash a u64 in hex *without* leading zeros (so
+/// usually 16 digits, sometimes fewer; 12 or more is taken as a hash): such a file never changes,
+/// so browsers may keep it. `app/static/sw.js` uses the same rule.
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
     let stem = file.split('.').next().unwrap_or_default();
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 fn static_files(dist: &Path) -> Router {
@@ -247,5 +250,8 @@ mod tests {
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/manifest.webmanifest"));
         assert!(!is_hashed_asset("/app-xyz.js"));
+        // A hash with a leading zero nibble is printed one digit shorter.
+        assert!(is_hashed_asset("/app-bf2a75f64b3d927_bg.wasm"));
+        assert!(!is_hashed_asset("/app-abc123.js"));
     }
 }

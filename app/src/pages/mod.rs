@@ -1,5 +1,8 @@
 pub mod account;
 pub mod loan;
+pub mod print;
+pub mod progress;
+pub mod withdrawal;
 
 use leptos::prelude::*;
 

@@ -105,7 +105,10 @@ pub fn Home() -> impl IntoView {
                 <dt>"手机号"</dt><dd>{me.phone.clone()}</dd>
             </dl>
             <nav class="home-links" aria-label="我的业务">
+                <a class="button button--primary" href="/withdrawal">"提取"</a>
                 <a class="button button--primary" href="/loans">"贷款"</a>
+                <a class="button" href="/progress">"业务进度查询"</a>
+                <a class="button" href="/print">"查询打印"</a>
                 <a class="button" href="/calculator">"贷款试算器"</a>
             </nav>
         </section>

@@ -89,24 +89,7 @@ pub fn History() -> impl IntoView {
                 {links(&no)}
                 {move || rows.get().map(|result| match result {
                     Err(error) => view! { <p class="form__message" role="alert">{error.message}</p> }.into_any(),
-                    Ok(rows) => view! {
-                        <div class="table-scroll">
-                            <table class="table">
-                                <thead><tr><th>"日期"</th><th>"业务"</th><th>"发生额"</th><th>"本金"</th><th>"利息"</th><th>"贷款余额"</th></tr></thead>
-                                <tbody>
-                                    {rows.into_iter().rev().map(|t| view! {
-                                        <tr>
-                                            <td>{compact(t.date)}</td><td>{t.kind.label()}</td>
-                                            <td class="num">{format_thousands(t.amount)}</td>
-                                            <td class="num">{format_thousands(t.principal)}</td>
-                                            <td class="num">{format_thousands(t.interest)}</td>
-                                            <td class="num">{format_thousands(t.balance_after)}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    }.into_any(),
+                    Ok(rows) => history_table(rows).into_any(),
                 })}
             </section>
         </LoanFrame>
@@ -137,25 +120,8 @@ pub fn SchedulePage() -> impl IntoView {
                         let pages = s.rows.len().div_ceil(PAGE).max(1);
                         let shown: Vec<_> = s.rows.iter().skip(page.get() * PAGE).take(PAGE).cloned().collect();
                         view! {
-                            <p class="summary">
-                                {format!("剩余{}期，本金合计{}，利息合计{}，还款总额{}",
-                                    s.rows.len(), format_thousands(s.total_principal),
-                                    format_thousands(s.total_interest), format_thousands(s.total_payment))}
-                            </p>
-                            <div class="table-scroll">
-                                <table class="table">
-                                    <thead><tr><th>"期次"</th><th>"还款日期"</th><th>"月还款额"</th><th>"本金"</th><th>"利息"</th><th>"剩余本金"</th></tr></thead>
-                                    <tbody>
-                                        {shown.into_iter().map(|r| view! {
-                                            <tr>
-                                                <td class="num">{r.period}</td><td>{compact(r.due_date)}</td>
-                                                <td class="num">{yuan(r.installment)}</td><td class="num">{yuan(r.principal)}</td>
-                                                <td class="num">{yuan(r.interest)}</td><td class="num">{format_thousands(r.balance)}</td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
+                            {schedule_summary(&s)}
+                            {schedule_table(shown)}
                             <div class="pager no-print">
                                 <button type="button" class="button" disabled=move || { page.get() == 0 }
                                     on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"上一页"</button>
@@ -168,5 +134,58 @@ pub fn SchedulePage() -> impl IntoView {
                 })}
             </section>
         </LoanFrame>
+    }
+}
+
+/// 剩余…期, with the totals.
+pub fn schedule_summary(s: &shared::loan::Schedule) -> impl IntoView {
+    view! {
+        <p class="summary">
+            {format!("剩余{}期，本金合计{}，利息合计{}，还款总额{}",
+                s.rows.len(), format_thousands(s.total_principal),
+                format_thousands(s.total_interest), format_thousands(s.total_payment))}
+        </p>
+    }
+}
+
+/// The schedule's rows (a page of them, or all for printing).
+pub fn schedule_table(rows: Vec<shared::loan::ScheduleRow>) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+            <table class="table">
+                <thead><tr><th>"期次"</th><th>"还款日期"</th><th>"月还款额"</th><th>"本金"</th><th>"利息"</th><th>"剩余本金"</th></tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|r| view! {
+                        <tr>
+                            <td class="num">{r.period}</td><td>{compact(r.due_date)}</td>
+                            <td class="num">{yuan(r.installment)}</td><td class="num">{yuan(r.principal)}</td>
+                            <td class="num">{yuan(r.interest)}</td><td class="num">{format_thousands(r.balance)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// 明细: the loan's transactions, newest first.
+pub fn history_table(rows: Vec<shared::loan::wire::LoanTransaction>) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+            <table class="table">
+                <thead><tr><th>"日期"</th><th>"业务"</th><th>"发生额"</th><th>"本金"</th><th>"利息"</th><th>"贷款余额"</th></tr></thead>
+                <tbody>
+                    {rows.into_iter().rev().map(|t| view! {
+                        <tr>
+                            <td>{compact(t.date)}</td><td>{t.kind.label()}</td>
+                            <td class="num">{format_thousands(t.amount)}</td>
+                            <td class="num">{format_thousands(t.principal)}</td>
+                            <td class="num">{format_thousands(t.interest)}</td>
+                            <td class="num">{format_thousands(t.balance_after)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }

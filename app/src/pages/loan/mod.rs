@@ -5,11 +5,11 @@ mod account;
 mod adjust;
 mod calculator;
 mod chart;
-mod detail;
+pub mod detail;
 mod list;
 mod prepayment;
 mod settlement;
-mod submit;
+pub mod submit;
 
 pub use account::ChangeAccount;
 pub use adjust::AdjustTerm;
@@ -20,36 +20,17 @@ pub use prepayment::Prepayment;
 pub use settlement::Settlement;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 use rust_decimal::Decimal;
 use shared::loan::wire::{LoanDetail, MemberHeader, TrialContext};
 
 /// The borrower number in the path (`/loans/<no>/…`).
 pub fn borrower_no() -> String {
-    use_location().pathname.with_untracked(|path| {
-        path.split('/')
-            .nth(2)
-            .map(|no| String::from(js_sys::decode_uri_component(no).unwrap_or_else(|_| no.into())))
-            .unwrap_or_default()
-    })
+    crate::layout::path_segment(2)
 }
 
 /// "3362.48": two decimals, as the trial screens print figures.
 pub fn yuan(value: Decimal) -> String {
     format!("{:.2}", value)
-}
-
-/// The left navigation of the manual's 我的住房公积金.
-#[component]
-pub fn SideNav() -> impl IntoView {
-    view! {
-        <nav class="side-nav no-print" aria-label="业务导航">
-            <span class="side-nav__item" aria-disabled="true">"提取"</span>
-            <a class="side-nav__item side-nav__item--active" href="/loans">"贷款"</a>
-            <span class="side-nav__item" aria-disabled="true">"业务进度查询"</span>
-            <span class="side-nav__item" aria-disabled="true">"查询打印"</span>
-        </nav>
-    }
 }
 
 /// 单位账号, 单位名称, 个人账号, 姓名.
@@ -121,13 +102,8 @@ pub fn BusinessPage(
     }
 }
 
-/// The page frame: navigation beside the content.
+/// The page frame of the loan pages: the navigation (贷款 current) beside the content.
 #[component]
 pub fn LoanFrame(children: Children) -> impl IntoView {
-    view! {
-        <div class="with-nav">
-            <SideNav />
-            <div class="with-nav__main">{children()}</div>
-        </div>
-    }
+    view! { <crate::layout::Frame current="贷款">{children()}</crate::layout::Frame> }
 }

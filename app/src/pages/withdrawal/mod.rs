@@ -1,0 +1,189 @@
+//! 提取 — the seed's withdrawal home: 提取材料列表 with 新增提取材料, 账户余额 and 账户状态, and
+//! 退休销户提取 of the whole balance to the member's own card. Every unmet condition is listed (from
+//! `shared::withdrawal`, checked again by the server) and 提交 stays disabled until none is left.
+
+use crate::api;
+use crate::layout::Frame;
+use crate::pages::loan::submit::{outcome, ConfirmDialog, Outcome, OutcomeView};
+use crate::pages::loan::yuan;
+use leptos::prelude::*;
+use shared::withdrawal::{
+    Material, NewMaterial, WithdrawalHome, WithdrawalSubmission, MATERIAL_REASONS,
+};
+
+#[component]
+pub fn Withdrawal() -> impl IntoView {
+    let home = LocalResource::new(api::withdrawal_home);
+    view! {
+        <Frame current="提取">
+            <section class="card" aria-labelledby="withdrawal-title">
+                <h1 id="withdrawal-title">"提取"</h1>
+                {move || match home.get() {
+                    None => view! { <p class="loading">"正在加载……"</p> }.into_any(),
+                    Some(Ok(home)) => view! { <WithdrawalForm home /> }.into_any(),
+                    Some(Err(error)) => view! { <p class="form__message" role="alert">{error.message}</p> }.into_any(),
+                }}
+            </section>
+        </Frame>
+    }
+}
+
+#[component]
+fn WithdrawalForm(home: WithdrawalHome) -> impl IntoView {
+    let materials = RwSignal::new(home.materials.clone());
+    let adding = RwSignal::new(false);
+    let confirm = RwSignal::new(false);
+    let sent = RwSignal::new(None::<Outcome>);
+    let key = RwSignal::new(String::new());
+    let amount = home.amount;
+    let blocked = !home.unmet.is_empty() || home.pending.is_some() || home.refusal.is_some();
+    let card = home
+        .card
+        .as_ref()
+        .map(|c| format!("{} {}（{}）", c.bank, c.number, c.holder))
+        .unwrap_or_else(|| "未关联".into());
+    let rows = Signal::derive({
+        let card = card.clone();
+        move || {
+            vec![
+                ("提取类型", "退休销户提取".to_owned()),
+                ("提取金额", yuan(amount)),
+                ("收款储蓄卡", card.clone()),
+            ]
+        }
+    });
+    let submit = move || {
+        let body = WithdrawalSubmission {
+            amount,
+            idempotency_key: key.get_untracked(),
+        };
+        leptos::task::spawn_local(async move {
+            let result = api::submit_withdrawal(&body).await;
+            let shown = serde_json::json!({ "amount": amount });
+            sent.set(Some(outcome(result, &shown, &[("amount", "提取金额")])));
+        });
+    };
+    let accepted = move || matches!(sent.get(), Some(Outcome::Accepted(_)));
+    let header = home.header;
+    view! {
+        <dl class="member-header">
+            <dt>"单位账号："</dt><dd>{header.unit_account}</dd>
+            <dt>"单位名称："</dt><dd>{header.unit_name}</dd>
+            <dt>"个人账号："</dt><dd>{header.personal_account}</dd>
+            <dt>"个人姓名："</dt><dd>{header.name}</dd>
+        </dl>
+        <h2>"提取材料列表："</h2>
+        <div class="table-scroll">
+            <table class="table">
+                <thead><tr><th>"选择"</th><th>"提取材料编号"</th><th>"提取原因"</th><th>"地址"</th><th>"提取限额(元)"</th><th>"剩余额度"</th><th>"材料状态"</th></tr></thead>
+                <tbody>
+                    {move || materials.get().into_iter().map(|m| view! {
+                        <tr>
+                            <td><input type="checkbox" aria-label=format!("选择{}", m.material_no) /></td>
+                            <td>{m.material_no}</td><td>{m.reason}</td><td>{m.address}</td>
+                            <td class="num">{yuan(m.limit)}</td><td class="num">{yuan(m.remaining)}</td>
+                            <td>{m.status}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <Show when=move || !adding.get() fallback=move || view! { <MaterialForm materials adding /> }>
+            <button type="button" class="button button--link" on:click=move |_| adding.set(true)>"新增提取材料"</button>
+        </Show>
+        <dl class="facts facts--inline">
+            <dt>"账户余额："</dt><dd>{yuan(home.balance)}</dd>
+            <dt>"账户状态："</dt><dd>{home.account_status.label()}</dd>
+            <dt>"收款储蓄卡："</dt><dd>{card}</dd>
+        </dl>
+        <div class="field">
+            <label for="amount">"提取金额："</label>
+            <input id="amount" type="text" readonly value=yuan(amount) />
+            <span class="hint">"退休销户提取须提取账户全部余额，并转入本人名下正常储蓄卡。"</span>
+        </div>
+        {(!home.unmet.is_empty()).then(|| view! {
+            <div class="notice notice--warning notice--block" role="note" aria-label="不符合条件">
+                <p>"您暂不符合退休销户提取条件："</p>
+                <ul>{home.unmet.iter().map(|e| view! { <li>{e.message.clone()}</li> }).collect_view()}</ul>
+            </div>
+        })}
+        {home.refusal.clone().map(|message| view! {
+            <p class="notice notice--warning" role="note">{format!("当前不能提交：{message}。")}</p>
+        })}
+        {home.pending.clone().map(|no| view! {
+            <p class="notice" role="note">
+                {format!("您已有受理中的提取业务（申请编号 {no}），办结前不能再次提交。")}
+                <a href="/progress">"业务进度查询"</a>
+            </p>
+        })}
+        <div class="actions">
+            <button type="button" class="button button--primary" disabled=move || { blocked || accepted() }
+                on:click=move |_| { key.set(api::idempotency_key()); sent.set(None); confirm.set(true); }>"提交"</button>
+        </div>
+        <ConfirmDialog open=confirm title="确认退休销户提取" rows on_confirm=Callback::new(move |_| submit()) />
+        <OutcomeView outcome=sent />
+        <p class="note">"注：退休提取，账户状态须为封存，且男 60 岁以上、女 55 岁以上；账户信息中有关联本人名下正常储蓄卡号。（银行不限）"</p>
+    }
+}
+
+/// 新增提取材料: 提取原因 from the fund's list, 地址, 提取限额(元).
+#[component]
+fn MaterialForm(materials: RwSignal<Vec<Material>>, adding: RwSignal<bool>) -> impl IntoView {
+    let reason = RwSignal::new(String::new());
+    let address = RwSignal::new(String::new());
+    let limit = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<shared::ApiError>);
+    let save = Action::new_local(move |new: &NewMaterial| {
+        let new = new.clone();
+        async move { api::add_material(&new).await }
+    });
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(material)) => {
+            materials.update(|m| m.push(material));
+            adding.set(false);
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let message_for = move |field: &'static str| {
+        move || {
+            error.with(|e| {
+                e.as_ref()
+                    .filter(|e| e.field.as_deref() == Some(field))
+                    .map(|e| e.message.clone())
+            })
+        }
+    };
+    view! {
+        <form class="subform" aria-label="新增提取材料" on:submit=move |ev| {
+            ev.prevent_default();
+            error.set(None);
+            save.dispatch(NewMaterial { reason: reason.get(), address: address.get(), limit: limit.get() });
+        }>
+            <h3>"新增提取材料"</h3>
+            <div class="field">
+                <label for="reason">"提取原因"</label>
+                <select id="reason" on:change=move |ev| reason.set(event_target_value(&ev))>
+                    <option value="">"请选择"</option>
+                    {MATERIAL_REASONS.into_iter().map(|r| view! { <option value=r>{r}</option> }).collect_view()}
+                </select>
+                <span class="field__error">{message_for("reason")}</span>
+            </div>
+            <div class="field">
+                <label for="address">"地址"</label>
+                <input id="address" type="text" bind:value=address />
+                <span class="field__error">{message_for("address")}</span>
+            </div>
+            <div class="field">
+                <label for="limit">"提取限额(元)"</label>
+                <input id="limit" type="text" inputmode="decimal" bind:value=limit />
+                <span class="field__error">{message_for("limit")}</span>
+            </div>
+            <p class="form__message" role="alert">{move || error.with(|e| e.as_ref().filter(|e| e.field.is_none()).map(|e| e.message.clone()))}</p>
+            <div class="actions">
+                <button type="submit" class="button button--primary">"保存"</button>
+                <button type="button" class="button" on:click=move |_| adding.set(false)>"取消"</button>
+            </div>
+        </form>
+    }
+}
