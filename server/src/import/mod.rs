@@ -107,11 +107,11 @@ struct LoanRow {
     repay_card_number: String,
 }
 
-/// Reads a CSV file into (line, field map) rows, or the errors of its header.
-fn read(
-    path: &Path,
-    columns: &[&str],
-) -> std::result::Result<Vec<(u64, HashMap<String, String>)>, Vec<RowError>> {
+/// A data row: its line number and its fields by column name.
+type Row = (u64, HashMap<String, String>);
+
+/// Reads a CSV file into rows, or the errors of its header.
+fn read(path: &Path, columns: &[&str]) -> std::result::Result<Vec<Row>, Vec<RowError>> {
     let file = path.display().to_string();
     let error = |line: u64, reason: String| RowError {
         file: file.clone(),
