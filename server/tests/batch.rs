@@ -441,3 +441,38 @@ async fn the_daily_job_and_the_command_run_the_batch() {
     let (ok, _) = hpf(&["--date", "2018-13-05"]);
     assert!(!ok);
 }
+
+/// The one-round-trip path (no hook): a write that fails inside it — here the loan transaction's
+/// id is already taken — leaves the loan and the application exactly as they were.
+#[tokio::test]
+async fn a_failed_write_in_the_fast_path_rolls_the_application_back_whole() {
+    for store in stores() {
+        let app = app(store, TEN, Policy::default()).await;
+        let tong = logged_in(&app, tong_yi()).await;
+        let loan = engine_loan(&tong, "2015000211").await;
+        let body = prepayment_body(&loan, "20180109", "10000", AdjustMode::LowerPayment, key(1));
+        let (_, accepted) = tong.post("/api/loans/2015000211/prepayment", &body).await;
+        let no = accepted["application_no"].as_str().unwrap().to_owned();
+        sqlx::query(
+            "INSERT INTO loan_transactions (id, borrower_no, seq, txn_date, kind, amount_fen, principal_fen, \
+             interest_fen, balance_after_fen) VALUES ($1, '2015000211', 9999, '2018-01-01', 'installment', 0, 0, 0, 0)",
+        )
+        .bind(format!("app-{no}"))
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+        let before = loan_figures(&app, "2015000211").await;
+        let report = batch(&app, &Policy::default(), "2018-01-09").await;
+        assert_eq!((report.done, report.failed), (0, 1));
+        assert_eq!(status_of(&app, &no).await.0, "reserved");
+        assert_eq!(loan_figures(&app, "2015000211").await, before);
+        // The connection is usable again, and once the obstacle is gone the next run executes it.
+        sqlx::query("DELETE FROM loan_transactions WHERE seq = 9999")
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        let report = batch(&app, &Policy::default(), "2018-01-09").await;
+        assert_eq!((report.done, report.failed), (1, 0));
+        assert_eq!(loan_figures(&app, "2015000211").await.0, 63_660_984);
+    }
+}
