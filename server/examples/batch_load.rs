@@ -138,13 +138,18 @@ async fn main() {
     let n = args.first().copied().unwrap_or(100_000);
     let m = args.get(1).copied().unwrap_or(10_000);
     let now = DateTime::parse_from_rfc3339("2018-01-09T18:00:00+08:00").unwrap();
-    for store in ["SQLite", "PostgreSQL"] {
+    for store in ["SQLite", "PostgreSQL"]
+        .into_iter()
+        .filter(|s| std::env::var("ONLY").map_or(true, |o| o == *s))
+    {
         let Some((_, db)) = fresh(store).await else {
             println!("{store}: skipped (HPF_TEST_POSTGRES_URL not set)");
             continue;
         };
         let started = Instant::now();
         seed(&db, n).await;
+        // As after any bulk load: fresh planner statistics.
+        sqlx::query("ANALYZE").execute(&db.pool).await.unwrap();
         let seeded = started.elapsed();
         let started = Instant::now();
         let report = server::batch::run(

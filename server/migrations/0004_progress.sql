@@ -4,7 +4,8 @@
 
 ALTER TABLE applications ADD COLUMN closed_at BIGINT;
 
-CREATE INDEX applications_due ON applications (status, effective_date);
+-- Partial: an executed application leaves the index instead of adding an entry to it.
+CREATE INDEX applications_due ON applications (effective_date) WHERE status IN ('reserved', 'accepted');
 
 CREATE TABLE member_transactions (
     id                TEXT PRIMARY KEY,

@@ -51,7 +51,11 @@ pub async fn run(
     // Held connections, a transaction per application, and on PostgreSQL a few workers at once:
     // the run is bound by round trips, not by computing. (SQLite has one writer: one worker.)
     let workers = match (db.backend, hook) {
-        (crate::db::Backend::Postgres, None) => 3,
+        (crate::db::Backend::Postgres, None) => std::env::var("HPF_BATCH_WORKERS")
+            .ok()
+            .and_then(|w| w.parse().ok())
+            .unwrap_or(3usize)
+            .max(1),
         _ => 1,
     };
     let mut conn = db.pool.acquire().await?;
@@ -66,17 +70,22 @@ pub async fn run(
             }
             continue;
         }
-        let mut shares: Vec<Vec<Candidate>> = (0..workers).map(|_| Vec::new()).collect();
-        for (i, candidate) in page.into_iter().enumerate() {
-            shares[i % workers].push(candidate);
-        }
+        // The workers take the page's applications one at a time from a shared queue.
+        let queue = std::sync::Arc::new(std::sync::Mutex::new(std::collections::VecDeque::from(
+            page,
+        )));
         let mut tasks = tokio::task::JoinSet::new();
-        for share in shares {
-            let (db, policy) = (db.clone(), policy.clone());
+        for _ in 0..workers {
+            let (db, policy, queue) = (db.clone(), policy.clone(), queue.clone());
             tasks.spawn(async move {
                 let mut conn = db.pool.acquire().await?;
                 let mut report = Report::default();
-                for candidate in share {
+                loop {
+                    let next = queue
+                        .lock()
+                        .map_err(|_| Error::Internal("batch queue".into()))?
+                        .pop_front();
+                    let Some(candidate) = next else { break };
                     report.add(one(&mut conn, &policy, date, now, candidate, None).await?);
                 }
                 Ok::<_, Error>(report)
@@ -172,7 +181,7 @@ async fn due(
         "a.application_no > $2"
     };
     let rows = sqlx::query(&format!(
-        "SELECT a.application_no AS app_no, a.kind AS app_kind, a.personal_account AS app_account,          a.request_json, a.figures_json, {} FROM applications a LEFT JOIN loans l ON l.borrower_no = a.borrower_no          WHERE a.status IN ('reserved', 'accepted') AND a.effective_date <= $1 AND {filter}          ORDER BY a.application_no LIMIT 500",
+        "SELECT a.application_no AS app_no, a.kind AS app_kind, a.personal_account AS app_account,          a.request_json, a.figures_json, {} FROM applications a LEFT JOIN loans l ON l.borrower_no = a.borrower_no          WHERE a.status IN ('reserved', 'accepted') AND a.effective_date <= $1 AND {filter}          ORDER BY a.application_no LIMIT 2000",
         loan_columns.join(", ")
     ))
     .bind(date.to_string())
