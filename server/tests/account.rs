@@ -392,6 +392,12 @@ async fn the_pre_registered_demo_accounts_log_in_with_the_documented_password() 
                 .0,
             200
         );
+        for retiree in ["13904310010", "13904310011"] {
+            let (status, body) = Citizen::new(&app)
+                .login(retiree, server::demo::DEMO_PASSWORD)
+                .await;
+            assert_eq!(status, 200, "{body}");
+        }
         // Loading the demo again keeps the accounts as they are.
         server::demo::load(&app.db, "2018-01-05T10:00:00+08:00")
             .await
@@ -400,6 +406,6 @@ async fn the_pre_registered_demo_accounts_log_in_with_the_documented_password() 
             .fetch_one(&app.db.pool)
             .await
             .unwrap();
-        assert_eq!(count, 2);
+        assert_eq!(count, 4, "周九, 吴十, 钱二, 郑三");
     }
 }
