@@ -2,7 +2,7 @@
 //! of a 部分提前还本 and a 提前结清 on a date of their choosing. Everything is computed here by
 //! `shared` (works offline); nothing is sent to the server.
 
-use super::prepayment::{trial_of, Comparison};
+use super::prepayment::{trial_of, Comparison, ModeFields};
 use super::submit::FiguresTable;
 use super::yuan;
 use leptos::prelude::*;
@@ -149,28 +149,11 @@ pub fn Calculator() -> impl IntoView {
                     <span class="hint">"须晚于上次还款日、早于下一约定还款日"</span>
                     <span class="field__error">{field_error(&["date"])}</span>
                 </div>
-                <div class="field">
-                    <label for="mode">"调整方式"</label>
-                    <select id="mode" on:change=move |ev| {
-                        let chosen = AdjustMode::ALL.into_iter().find(|m| m.label() == event_target_value(&ev));
-                        mode.set(chosen.unwrap_or(AdjustMode::LowerPayment));
-                    }>
-                        {AdjustMode::ALL.into_iter().map(|m| view! { <option value=m.label()>{m.label()}</option> }).collect_view()}
-                    </select>
-                </div>
-                <Show when=move || mode.get() == AdjustMode::NewTerm>
-                    <div class="field">
-                        <label for="new-periods">"变更后剩余期数"</label>
-                        <input id="new-periods" type="text" inputmode="numeric" bind:value=new_periods />
-                        <span class="field__error">{field_error(&["new_remaining_periods"])}</span>
-                    </div>
-                </Show>
-                <div class="field">
-                    <label for="amount">"提前还本金额"</label>
-                    <input id="amount" type="text" inputmode="decimal" autocomplete="off" bind:value=amount />
-                    <span class="hint">"须为1000的倍数"</span>
-                    <span class="field__error">{field_error(&["amount"])}</span>
-                </div>
+                <ModeFields mode periods=new_periods amount error=Signal::derive(move || {
+                    typed()
+                        .then(|| loan.with(|l| l.as_ref().err().cloned()).or_else(|| trial.with(|t| t.as_ref().err().cloned())))
+                        .flatten()
+                }) />
             </form>
             <h2>"部分提前还本试算结果"</h2>
             <FiguresTable label="部分提前还本试算结果" rows=trial_rows />

@@ -35,13 +35,18 @@ pub fn yuan(value: Decimal) -> String {
 
 /// 单位账号, 单位名称, 个人账号, 姓名.
 #[component]
-pub fn MemberHeaderView(header: MemberHeader) -> impl IntoView {
+pub fn MemberHeaderView(
+    header: MemberHeader,
+    /// "姓名：" on the loan screens, "个人姓名：" on 提取.
+    #[prop(default = "姓名：")]
+    name_label: &'static str,
+) -> impl IntoView {
     view! {
         <dl class="member-header">
             <dt>"单位账号："</dt><dd>{header.unit_account}</dd>
             <dt>"单位名称："</dt><dd>{header.unit_name}</dd>
             <dt>"个人账号："</dt><dd>{header.personal_account}</dd>
-            <dt>"姓名："</dt><dd>{header.name}</dd>
+            <dt>{name_label}</dt><dd>{header.name}</dd>
         </dl>
     }
 }

@@ -196,28 +196,9 @@ fn PrepaymentForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
                 </select>
                 <span class="field__error">{field_error("date")}</span>
             </div>
-            <div class="field">
-                <label for="mode">"调整方式"</label>
-                <select id="mode" on:change=move |ev| {
-                    let chosen = AdjustMode::ALL.into_iter().find(|m| m.label() == event_target_value(&ev));
-                    mode.set(chosen.unwrap_or(AdjustMode::LowerPayment));
-                }>
-                    {AdjustMode::ALL.into_iter().map(|m| view! { <option value=m.label()>{m.label()}</option> }).collect_view()}
-                </select>
-            </div>
-            <Show when=move || mode.get() == AdjustMode::NewTerm>
-                <div class="field">
-                    <label for="periods">"变更后剩余期数"</label>
-                    <input id="periods" type="text" inputmode="numeric" bind:value=periods />
-                    <span class="field__error">{field_error("new_remaining_periods")}</span>
-                </div>
-            </Show>
-            <div class="field">
-                <label for="amount">"提前还本金额"</label>
-                <input id="amount" type="text" inputmode="decimal" autocomplete="off" bind:value=amount />
-                <span class="hint">"须为1000的倍数"</span>
-                <span class="field__error">{field_error("amount")}</span>
-            </div>
+            <ModeFields mode periods amount error=Signal::derive(move || {
+                show_errors().then(|| trial.with(|t| t.as_ref().err().cloned())).flatten()
+            }) />
             <p class="form__message" role="alert">{general_error}</p>
             <FiguresTable label="试算结果" rows=results />
             <div class="field">
@@ -266,5 +247,50 @@ pub(super) fn Comparison(
                 Some(view! { <BalanceChart before after caption="剩余本金随时间变化" /> })
             })}
         </Show>
+    }
+}
+
+/// 调整方式, 变更后剩余期数 (only for the third mode) and 提前还本金额, each with its error beside it:
+/// the 部分提前还本 page and the public calculator ask the same.
+#[component]
+pub(super) fn ModeFields(
+    mode: RwSignal<AdjustMode>,
+    periods: RwSignal<String>,
+    amount: RwSignal<String>,
+    /// The error to show, if any; it is shown beside the field it names.
+    error: Signal<Option<ApiError>>,
+) -> impl IntoView {
+    let error_for = move |field: &'static str| {
+        move || {
+            error.with(|e| {
+                e.as_ref()
+                    .filter(|e| e.field.as_deref() == Some(field))
+                    .map(|e| e.message.clone())
+            })
+        }
+    };
+    view! {
+            <div class="field">
+                <label for="mode">"调整方式"</label>
+                <select id="mode" on:change=move |ev| {
+                    let chosen = AdjustMode::ALL.into_iter().find(|m| m.label() == event_target_value(&ev));
+                    mode.set(chosen.unwrap_or(AdjustMode::LowerPayment));
+                }>
+                    {AdjustMode::ALL.into_iter().map(|m| view! { <option value=m.label()>{m.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            <Show when=move || mode.get() == AdjustMode::NewTerm>
+                <div class="field">
+                    <label for="new-periods">"变更后剩余期数"</label>
+                    <input id="new-periods" type="text" inputmode="numeric" bind:value=periods />
+                    <span class="field__error">{error_for("new_remaining_periods")}</span>
+                </div>
+            </Show>
+            <div class="field">
+                <label for="amount">"提前还本金额"</label>
+                <input id="amount" type="text" inputmode="decimal" autocomplete="off" bind:value=amount />
+                <span class="hint">"须为1000的倍数"</span>
+                <span class="field__error">{error_for("amount")}</span>
+            </div>
     }
 }

@@ -5,7 +5,7 @@
 use crate::api;
 use crate::layout::Frame;
 use crate::pages::loan::submit::{outcome, ConfirmDialog, Outcome, OutcomeView};
-use crate::pages::loan::yuan;
+use crate::pages::loan::{yuan, MemberHeaderView};
 use leptos::prelude::*;
 use shared::withdrawal::{
     Material, NewMaterial, WithdrawalHome, WithdrawalSubmission, MATERIAL_REASONS,
@@ -64,14 +64,8 @@ fn WithdrawalForm(home: WithdrawalHome) -> impl IntoView {
         });
     };
     let accepted = move || matches!(sent.get(), Some(Outcome::Accepted(_)));
-    let header = home.header;
     view! {
-        <dl class="member-header">
-            <dt>"单位账号："</dt><dd>{header.unit_account}</dd>
-            <dt>"单位名称："</dt><dd>{header.unit_name}</dd>
-            <dt>"个人账号："</dt><dd>{header.personal_account}</dd>
-            <dt>"个人姓名："</dt><dd>{header.name}</dd>
-        </dl>
+        <MemberHeaderView header=home.header name_label="个人姓名：" />
         <h2>"提取材料列表："</h2>
         <div class="table-scroll">
             <table class="table">
