@@ -347,8 +347,8 @@ fn loan_outcome(policy: &Policy, candidate: &Candidate) -> Result<Outcome> {
                 asked.new_remaining_periods,
             )
             .and_then(|request| prepayment(&loan, &request));
-            match fresh {
-                Ok(trial) if trial == accepted => Outcome::Done(change(
+            judge(fresh, &accepted, |trial| {
+                change(
                     after_prepayment(&loan, &trial),
                     Some(LoanTxn {
                         kind: "prepayment",
@@ -356,16 +356,14 @@ fn loan_outcome(policy: &Policy, candidate: &Candidate) -> Result<Outcome> {
                         principal: trial.prepay_principal,
                         interest: trial.prepay_interest,
                     }),
-                )),
-                Ok(_) => Outcome::Rejected(CHANGED.into()),
-                Err(e) => Outcome::Rejected(format!("{CHANGED}（{}）", e.message)),
-            }
+                )
+            })
         }
         ApplicationKind::Settlement => {
             let asked: SettlementAsked = parse(request)?;
             let accepted: SettlementTrial = parse(figures)?;
-            match settlement(&loan, asked.date) {
-                Ok(trial) if trial == accepted => Outcome::Done(change(
+            judge(settlement(&loan, asked.date), &accepted, |trial| {
+                change(
                     Loan {
                         balance: Decimal::ZERO,
                         remaining_periods: 0,
@@ -378,34 +376,48 @@ fn loan_outcome(policy: &Policy, candidate: &Candidate) -> Result<Outcome> {
                         principal: trial.principal,
                         interest: trial.interest,
                     }),
-                )),
-                Ok(_) => Outcome::Rejected(CHANGED.into()),
-                Err(e) => Outcome::Rejected(format!("{CHANGED}（{}）", e.message)),
-            }
+                )
+            })
         }
         ApplicationKind::AdjustTerm => {
             let asked: AdjustAsked = parse(request)?;
             let accepted: AdjustTermTrial = parse(figures)?;
-            match adjust_term(&loan, asked.new_remaining_periods, policy) {
-                Ok(trial) if trial == accepted => Outcome::Done(change(
-                    Loan {
-                        remaining_periods: trial.new_remaining_periods,
-                        monthly_payment: trial
-                            .new_monthly_principal
-                            .unwrap_or(trial.new_monthly_payment),
-                        maturity_date: trial.new_maturity_date,
-                        ..loan.clone()
-                    },
-                    None,
-                )),
-                Ok(_) => Outcome::Rejected(CHANGED.into()),
-                Err(e) => Outcome::Rejected(format!("{CHANGED}（{}）", e.message)),
-            }
+            judge(
+                adjust_term(&loan, asked.new_remaining_periods, policy),
+                &accepted,
+                |trial| {
+                    change(
+                        Loan {
+                            remaining_periods: trial.new_remaining_periods,
+                            monthly_payment: trial
+                                .new_monthly_principal
+                                .unwrap_or(trial.new_monthly_payment),
+                            maturity_date: trial.new_maturity_date,
+                            ..loan.clone()
+                        },
+                        None,
+                    )
+                },
+            )
         }
         ApplicationKind::ChangeAccount | ApplicationKind::Withdrawal => {
             return Err(Error::Internal(format!("{kind:?} is never due")));
         }
     })
+}
+
+/// Done with `change` if the recomputed figures equal those accepted; otherwise 未通过, with the
+/// engine's reason when the request no longer holds at all.
+fn judge<T: PartialEq>(
+    fresh: std::result::Result<T, shared::ApiError>,
+    accepted: &T,
+    change: impl FnOnce(T) -> Change,
+) -> Outcome {
+    match fresh {
+        Ok(trial) if trial == *accepted => Outcome::Done(change(trial)),
+        Ok(_) => Outcome::Rejected(CHANGED.into()),
+        Err(e) => Outcome::Rejected(format!("{CHANGED}（{}）", e.message)),
+    }
 }
 
 /// Closes the application and applies its change in `tx`, then commits.
