@@ -115,7 +115,7 @@ async fn get_text(path: &str) -> Result<String, ApiError> {
     Ok(text)
 }
 
-/// Sends a JSON body with the CSRF header; `None` when the network failed.
+/// Sends a JSON body with the CSRF header; the `offline` error when the network failed.
 async fn send(path: &str, body: Result<String, serde_json::Error>) -> Result<Response, ApiError> {
     let body = body.map_err(|_| ApiError::new("bad_request", "请求无法发送"))?;
     Request::post(&format!("/api{path}"))

@@ -2,6 +2,7 @@
 //! command provides one — a real PostgreSQL (a fresh database per test).
 #![allow(dead_code)]
 
+pub mod batch;
 pub mod citizen;
 pub mod loans;
 

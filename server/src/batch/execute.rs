@@ -1,0 +1,369 @@
+//! One application of a run: its outcome decided by `shared` on what was read, then written in
+//! its own transaction (or, for a loan, in one round trip: [`super::fast`]).
+
+use super::{fast, Candidate, Hook, CHANGED_DURING_RUN};
+use crate::error::{Error, Result};
+use crate::withdrawal;
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use shared::loan::compare::after_prepayment;
+use shared::loan::trial::{
+    adjust_term, prepayment, settlement, AdjustMode, AdjustTermTrial, PrepaymentRequest,
+    PrepaymentTrial, SettlementTrial,
+};
+use shared::loan::Loan;
+use shared::money::to_fen;
+use shared::policy::Policy;
+use shared::progress::{ApplicationKind, ApplicationStatus};
+use shared::withdrawal::retirement_unmet;
+
+/// A change the execution makes besides closing the application.
+pub(super) enum Change {
+    Loan {
+        borrower_no: String,
+        version: i64,
+        after: Box<Loan>,
+        transaction: Option<LoanTxn>,
+    },
+    Withdrawal {
+        personal_account: String,
+        amount_fen: i64,
+    },
+}
+
+pub(super) struct LoanTxn {
+    pub(super) kind: &'static str,
+    pub(super) amount: Decimal,
+    pub(super) principal: Decimal,
+    pub(super) interest: Decimal,
+}
+
+enum Outcome {
+    Done(Change),
+    Rejected(String),
+}
+
+#[derive(Deserialize)]
+struct PrepaymentAsked {
+    date: NaiveDate,
+    amount: Decimal,
+    mode: AdjustMode,
+    new_remaining_periods: Option<u32>,
+}
+
+#[derive(Deserialize)]
+struct SettlementAsked {
+    date: NaiveDate,
+}
+
+#[derive(Deserialize)]
+struct AdjustAsked {
+    new_remaining_periods: u32,
+}
+
+fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T> {
+    serde_json::from_str(json).map_err(|e| Error::Internal(format!("stored application: {e}")))
+}
+
+const CHANGED: &str = "贷款信息已变化，按最新数据计算的结果与受理时不一致，预约未执行";
+
+/// Executes one application: `Some(status)` it closed with, `None` if it was no longer open.
+///
+/// The outcome is decided on what was read; the writes are guarded (the application still open,
+/// the loan's version, the member's balance and status), so a change in between is never
+/// overwritten: it fails this attempt, and the run reads afresh.
+pub(super) async fn execute(
+    conn: &mut sqlx::AnyConnection,
+    policy: &Policy,
+    date: NaiveDate,
+    now: DateTime<FixedOffset>,
+    candidate: Candidate,
+    hook: Option<&Hook>,
+) -> Result<Option<ApplicationStatus>> {
+    use sqlx::Connection;
+    if candidate.kind == ApplicationKind::Withdrawal {
+        // A withdrawal reads the member inside its transaction.
+        let mut tx = conn.begin().await?;
+        let outcome = withdrawal_outcome(&mut tx, policy, date, &candidate).await?;
+        return finish(tx, outcome, date, now, &candidate.application_no, hook).await;
+    }
+    // A loan was read with the page.
+    let outcome = loan_outcome(policy, &candidate)?;
+    let application_no = candidate.application_no.as_str();
+    if let (Outcome::Done(change @ Change::Loan { .. }), None) = (&outcome, hook) {
+        return if fast::execute(conn, change, date, now, application_no).await? {
+            Ok(Some(ApplicationStatus::Done))
+        } else {
+            Err(Error::Internal(format!(
+                "{CHANGED_DURING_RUN}: application {application_no}"
+            )))
+        };
+    }
+    let tx = conn.begin().await?;
+    finish(tx, outcome, date, now, application_no, hook).await
+}
+
+async fn withdrawal_outcome(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    policy: &Policy,
+    date: NaiveDate,
+    candidate: &Candidate,
+) -> Result<Outcome> {
+    let (personal_account, figures) = (&candidate.personal_account, &candidate.figures);
+    let member = withdrawal::member(&mut **tx, personal_account).await?;
+    let accepted: serde_json::Value = parse(figures)?;
+    let amount = accepted["amount"]
+        .as_str()
+        .and_then(|a| a.parse::<Decimal>().ok())
+        .and_then(to_fen);
+    let unmet = retirement_unmet(&member.facts, &policy.retirement, date);
+    Ok(if !unmet.is_empty() {
+        let reasons: Vec<&str> = unmet.iter().map(|e| e.message.as_str()).collect();
+        Outcome::Rejected(format!("不符合退休销户提取条件：{}", reasons.join("；")))
+    } else if amount != Some(member.balance_fen) {
+        Outcome::Rejected("账户余额已变化，与受理时不一致，提取未执行".into())
+    } else {
+        Outcome::Done(Change::Withdrawal {
+            personal_account: personal_account.clone(),
+            amount_fen: member.balance_fen,
+        })
+    })
+}
+
+fn loan_outcome(policy: &Policy, candidate: &Candidate) -> Result<Outcome> {
+    let (kind, request, figures) = (candidate.kind, &candidate.request, &candidate.figures);
+    let record = candidate
+        .loan
+        .clone()
+        .ok_or_else(|| Error::Internal("loan application without a loan".into()))?;
+    let borrower_no = record.borrower_no.clone();
+    let loan = record.loan.clone();
+    let change = |after: Loan, transaction: Option<LoanTxn>| Change::Loan {
+        borrower_no: borrower_no.clone(),
+        version: record.version,
+        after: Box::new(after),
+        transaction,
+    };
+    Ok(match kind {
+        ApplicationKind::PartialPrepayment => {
+            let asked: PrepaymentAsked = parse(request)?;
+            let accepted: PrepaymentTrial = parse(figures)?;
+            let fresh = PrepaymentRequest::parse(
+                &loan,
+                &asked.date.to_string(),
+                &asked.amount.to_string(),
+                asked.mode,
+                asked.new_remaining_periods,
+            )
+            .and_then(|request| prepayment(&loan, &request));
+            judge(fresh, &accepted, |trial| {
+                change(
+                    after_prepayment(&loan, &trial),
+                    Some(LoanTxn {
+                        kind: "prepayment",
+                        amount: trial.total,
+                        principal: trial.prepay_principal,
+                        interest: trial.prepay_interest,
+                    }),
+                )
+            })
+        }
+        ApplicationKind::Settlement => {
+            let asked: SettlementAsked = parse(request)?;
+            let accepted: SettlementTrial = parse(figures)?;
+            judge(settlement(&loan, asked.date), &accepted, |trial| {
+                change(
+                    Loan {
+                        balance: Decimal::ZERO,
+                        remaining_periods: 0,
+                        status: shared::loan::LoanStatus::Settled,
+                        ..loan.clone()
+                    },
+                    Some(LoanTxn {
+                        kind: "settlement",
+                        amount: trial.total,
+                        principal: trial.principal,
+                        interest: trial.interest,
+                    }),
+                )
+            })
+        }
+        ApplicationKind::AdjustTerm => {
+            let asked: AdjustAsked = parse(request)?;
+            let accepted: AdjustTermTrial = parse(figures)?;
+            judge(
+                adjust_term(&loan, asked.new_remaining_periods, policy),
+                &accepted,
+                |trial| {
+                    change(
+                        Loan {
+                            remaining_periods: trial.new_remaining_periods,
+                            monthly_payment: trial
+                                .new_monthly_principal
+                                .unwrap_or(trial.new_monthly_payment),
+                            maturity_date: trial.new_maturity_date,
+                            ..loan.clone()
+                        },
+                        None,
+                    )
+                },
+            )
+        }
+        ApplicationKind::ChangeAccount | ApplicationKind::Withdrawal => {
+            return Err(Error::Internal(format!("{kind:?} is never due")));
+        }
+    })
+}
+
+/// Done with `change` if the recomputed figures equal those accepted; otherwise 未通过, with the
+/// engine's reason when the request no longer holds at all.
+fn judge<T: PartialEq>(
+    fresh: std::result::Result<T, shared::ApiError>,
+    accepted: &T,
+    change: impl FnOnce(T) -> Change,
+) -> Outcome {
+    match fresh {
+        Ok(trial) if trial == *accepted => Outcome::Done(change(trial)),
+        Ok(_) => Outcome::Rejected(CHANGED.into()),
+        Err(e) => Outcome::Rejected(format!("{CHANGED}（{}）", e.message)),
+    }
+}
+
+/// Closes the application and applies its change in `tx`, then commits.
+async fn finish(
+    mut tx: sqlx::Transaction<'_, sqlx::Any>,
+    outcome: Outcome,
+    date: NaiveDate,
+    now: DateTime<FixedOffset>,
+    application_no: &str,
+    hook: Option<&Hook>,
+) -> Result<Option<ApplicationStatus>> {
+    let (status, reason) = match &outcome {
+        Outcome::Done(_) => (ApplicationStatus::Done, None),
+        Outcome::Rejected(reason) => (ApplicationStatus::Rejected, Some(reason.clone())),
+    };
+    let claimed = sqlx::query(
+        "UPDATE applications SET status = $1, reason = $2, open_slot = NULL, closed_at = $3 \
+         WHERE application_no = $4 AND status IN ('reserved', 'accepted')",
+    )
+    .bind(if status == ApplicationStatus::Done {
+        "done"
+    } else {
+        "rejected"
+    })
+    .bind(reason)
+    .bind(now.timestamp())
+    .bind(application_no)
+    .execute(&mut *tx)
+    .await?;
+    if claimed.rows_affected() == 0 {
+        // Another run closed it first.
+        tx.rollback().await?;
+        return Ok(None);
+    }
+    if let Outcome::Done(change) = outcome {
+        apply(&mut tx, change, date, now, application_no).await?;
+    }
+    if let Some(hook) = hook {
+        hook(application_no)?;
+    }
+    tx.commit().await?;
+    Ok(Some(status))
+}
+
+pub(super) fn fen(value: Decimal) -> Result<i64> {
+    to_fen(value).ok_or_else(|| Error::Internal(format!("{value} out of range")))
+}
+
+async fn apply(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    change: Change,
+    date: NaiveDate,
+    now: DateTime<FixedOffset>,
+    application_no: &str,
+) -> Result<()> {
+    let id = format!("app-{application_no}");
+    match change {
+        Change::Loan {
+            borrower_no,
+            version,
+            after,
+            transaction,
+        } => {
+            let status = match after.status {
+                shared::loan::LoanStatus::Settled => "settled",
+                shared::loan::LoanStatus::Normal => "normal",
+            };
+            let updated = sqlx::query(
+                "UPDATE loans SET balance_fen = $1, remaining_periods = $2, monthly_payment_fen = $3, \
+                 maturity_date = $4, status = $5, version = version + 1, updated_at = $6 \
+                 WHERE borrower_no = $7 AND version = $8",
+            )
+            .bind(fen(after.balance)?)
+            .bind(i64::from(after.remaining_periods))
+            .bind(fen(after.monthly_payment)?)
+            .bind(after.maturity_date.to_string())
+            .bind(status)
+            .bind(now.to_rfc3339())
+            .bind(&borrower_no)
+            .bind(version)
+            .execute(&mut **tx)
+            .await?;
+            if updated.rows_affected() != 1 {
+                return Err(Error::Internal(format!(
+                    "{CHANGED_DURING_RUN}: loan {borrower_no}"
+                )));
+            }
+            if let Some(txn) = transaction {
+                sqlx::query(
+                    "INSERT INTO loan_transactions (id, borrower_no, seq, txn_date, kind, amount_fen, \
+                     principal_fen, interest_fen, balance_after_fen) VALUES ($1, $2, \
+                     (SELECT COALESCE(MAX(seq), 0) + 1 FROM loan_transactions WHERE borrower_no = $2), \
+                     $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(&id)
+                .bind(&borrower_no)
+                .bind(date.to_string())
+                .bind(txn.kind)
+                .bind(fen(txn.amount)?)
+                .bind(fen(txn.principal)?)
+                .bind(fen(txn.interest)?)
+                .bind(fen(after.balance)?)
+                .execute(&mut **tx)
+                .await?;
+            }
+        }
+        Change::Withdrawal {
+            personal_account,
+            amount_fen,
+        } => {
+            let updated = sqlx::query(
+                "UPDATE members SET balance_fen = 0, account_status = 'closed', updated_at = $1 \
+                 WHERE personal_account = $2 AND balance_fen = $3 AND account_status = 'sealed'",
+            )
+            .bind(now.to_rfc3339())
+            .bind(&personal_account)
+            .bind(amount_fen)
+            .execute(&mut **tx)
+            .await?;
+            if updated.rows_affected() != 1 {
+                return Err(Error::Internal(format!(
+                    "member {personal_account} changed after it was read"
+                )));
+            }
+            sqlx::query(
+                "INSERT INTO member_transactions (id, personal_account, txn_date, kind, amount_fen, \
+                 balance_after_fen, application_no) VALUES ($1, $2, $3, 'withdrawal', $4, 0, $5)",
+            )
+            .bind(&id)
+            .bind(&personal_account)
+            .bind(date.to_string())
+            .bind(amount_fen)
+            .bind(application_no)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,150 @@
+//! 日终批处理 failing in the middle, on SQLite and PostgreSQL: a failure injected after an
+//! application's writes, and a write that fails inside the one-round-trip path, each leave that
+//! application untouched while the others are done; the next run finishes it.
+
+mod common;
+
+use common::batch::{batch, count, day, loan_figures, status_of, TEN};
+use common::citizen::tong_yi;
+use common::loans::{app, demo_login, engine_loan, key, logged_in, prepayment_body, QIAN_ER};
+use common::stores;
+use serde_json::json;
+use server::batch::run;
+use server::error::Error;
+use shared::loan::AdjustMode;
+use shared::policy::Policy;
+
+#[tokio::test]
+async fn a_failure_in_the_middle_of_a_run_leaves_that_application_untouched() {
+    for store in stores() {
+        let app = app(store, TEN, Policy::default()).await;
+        let policy = Policy::default();
+        let tong = logged_in(&app, tong_yi()).await;
+        let loan = engine_loan(&tong, "2015000211").await;
+        let body = prepayment_body(&loan, "20180109", "10000", AdjustMode::LowerPayment, key(1));
+        let (_, prepay) = tong.post("/api/loans/2015000211/prepayment", &body).await;
+        let qian = demo_login(&app, QIAN_ER).await;
+        let (_, withdrawal) = qian
+            .post(
+                "/api/withdrawal",
+                &json!({"amount": "73905.26", "idempotency_key": key(2)}),
+            )
+            .await;
+        let zheng = demo_login(&app, "13904310011").await;
+        let (_, other) = zheng
+            .post(
+                "/api/withdrawal",
+                &json!({"amount": "58214.90", "idempotency_key": key(3)}),
+            )
+            .await;
+        let mut due: Vec<String> = [&prepay, &withdrawal, &other]
+            .iter()
+            .map(|a| a["application_no"].as_str().unwrap().to_owned())
+            .collect();
+        due.sort();
+        // The run takes them in number order; the second one fails after its writes.
+        let victim = due[1].clone();
+        let failing = victim.clone();
+        let hook = move |no: &str| {
+            if no == failing {
+                Err(Error::Internal("injected failure".into()))
+            } else {
+                Ok(())
+            }
+        };
+        let loans_before = loan_figures(&app, "2015000211").await;
+        let members_before: Vec<(String, i64, String)> = sqlx::query_as(
+            "SELECT personal_account, balance_fen, account_status FROM members ORDER BY personal_account",
+        )
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+        let report = run(
+            &app.db,
+            &policy,
+            day("2018-01-09"),
+            app.clock.now(),
+            Some(&hook),
+        )
+        .await
+        .unwrap();
+        assert_eq!((report.done, report.failed), (2, 1));
+        let open = status_of(&app, &victim).await.0;
+        assert!(open == "reserved" || open == "accepted", "{open}");
+        // Nothing of the victim survived: no transaction, its loan or member as before.
+        let victim_rows = count(
+            &app,
+            &format!(
+                "SELECT (SELECT COUNT(*) FROM loan_transactions WHERE id = 'app-{victim}') + \
+                 (SELECT COUNT(*) FROM member_transactions WHERE application_no = '{victim}') + \
+                 (SELECT COUNT(*) FROM loan_events WHERE id = 'app-{victim}')"
+            ),
+        )
+        .await;
+        assert_eq!(victim_rows, 0);
+        let victim_kind: String =
+            sqlx::query_scalar("SELECT kind FROM applications WHERE application_no = $1")
+                .bind(&victim)
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+        if victim_kind == "partial_prepayment" {
+            assert_eq!(loan_figures(&app, "2015000211").await, loans_before);
+        } else {
+            let account: String = sqlx::query_scalar(
+                "SELECT personal_account FROM applications WHERE application_no = $1",
+            )
+            .bind(&victim)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+            let now: (String, i64, String) = sqlx::query_as(
+                "SELECT personal_account, balance_fen, account_status FROM members WHERE personal_account = $1",
+            )
+            .bind(&account)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+            assert!(members_before.contains(&now), "{now:?}");
+        }
+        // The next run finishes it.
+        let report = batch(&app, &policy, "2018-01-09").await;
+        assert_eq!((report.done, report.failed), (1, 0));
+        assert_eq!(status_of(&app, &victim).await.0, "done");
+    }
+}
+
+/// The one-round-trip path (no hook): a write that fails inside it — here the loan transaction's
+/// id is already taken — leaves the loan and the application exactly as they were.
+#[tokio::test]
+async fn a_failed_write_in_the_fast_path_rolls_the_application_back_whole() {
+    for store in stores() {
+        let app = app(store, TEN, Policy::default()).await;
+        let tong = logged_in(&app, tong_yi()).await;
+        let loan = engine_loan(&tong, "2015000211").await;
+        let body = prepayment_body(&loan, "20180109", "10000", AdjustMode::LowerPayment, key(1));
+        let (_, accepted) = tong.post("/api/loans/2015000211/prepayment", &body).await;
+        let no = accepted["application_no"].as_str().unwrap().to_owned();
+        sqlx::query(
+            "INSERT INTO loan_transactions (id, borrower_no, seq, txn_date, kind, amount_fen, principal_fen, \
+             interest_fen, balance_after_fen) VALUES ($1, '2015000211', 9999, '2018-01-01', 'installment', 0, 0, 0, 0)",
+        )
+        .bind(format!("app-{no}"))
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+        let before = loan_figures(&app, "2015000211").await;
+        let report = batch(&app, &Policy::default(), "2018-01-09").await;
+        assert_eq!((report.done, report.failed), (0, 1));
+        assert_eq!(status_of(&app, &no).await.0, "reserved");
+        assert_eq!(loan_figures(&app, "2015000211").await, before);
+        // The connection is usable again, and once the obstacle is gone the next run executes it.
+        sqlx::query("DELETE FROM loan_transactions WHERE seq = 9999")
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        let report = batch(&app, &Policy::default(), "2018-01-09").await;
+        assert_eq!((report.done, report.failed), (1, 0));
+        assert_eq!(loan_figures(&app, "2015000211").await.0, 63_660_984);
+    }
+}
