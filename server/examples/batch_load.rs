@@ -71,7 +71,10 @@ async fn fresh(store: &str) -> Option<(String, Db)> {
             format!("{prefix}/{name}")
         }
     };
-    let db = Db::connect(&url, 8).await.unwrap();
+    // As `hpf batch` connects: a reader and the workers.
+    let db = Db::connect(&url, server::batch::WORKERS as u32 + 1)
+        .await
+        .unwrap();
     Some((url, db))
 }
 
@@ -129,7 +132,7 @@ fn write_csv(dir: &std::path::Path, m: usize) -> (std::path::PathBuf, std::path:
     (mp, lp)
 }
 
-#[tokio::main(flavor = "current_thread")]
+#[tokio::main]
 async fn main() {
     let args: Vec<usize> = std::env::args()
         .skip(1)
@@ -157,6 +160,7 @@ async fn main() {
             &Policy::default(),
             NaiveDate::from_ymd_opt(2018, 1, 9).unwrap(),
             now,
+            server::batch::WORKERS,
             None,
         )
         .await
@@ -175,6 +179,7 @@ async fn main() {
             &Policy::default(),
             NaiveDate::from_ymd_opt(2018, 1, 9).unwrap(),
             now,
+            server::batch::WORKERS,
             None,
         )
         .await

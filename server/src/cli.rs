@@ -90,6 +90,9 @@ pub struct ServeArgs {
     /// Safe with several replicas: an application is executed once whoever runs it.
     #[arg(long, env = "HPF_BATCH_AT", value_parser = parse_time_of_day)]
     pub batch_at: Option<chrono::NaiveTime>,
+    /// PostgreSQL connections the daily batch executes with (taken from --db-connections).
+    #[arg(long, env = "HPF_BATCH_WORKERS", default_value_t = crate::batch::WORKERS)]
+    pub batch_workers: usize,
     /// INSECURE, for browser tests only: captcha answers in responses and the SMS outbox over
     /// HTTP. Refused without --demo.
     #[arg(long, env = "HPF_INSECURE_TEST_HOOKS")]
@@ -128,6 +131,9 @@ pub struct BatchArgs {
     /// The closing time recorded on the applications (default: the real clock).
     #[arg(long, env = "HPF_CLOCK")]
     pub clock: Option<String>,
+    /// PostgreSQL connections executing at once (SQLite always uses one).
+    #[arg(long, env = "HPF_BATCH_WORKERS", default_value_t = crate::batch::WORKERS)]
+    pub workers: usize,
     #[command(flatten)]
     pub policy: PolicyArgs,
 }

@@ -67,8 +67,9 @@ pub async fn run(cli: Cli) -> Result<bool, Failure> {
                 Some(text) => Clock::parse(text)?,
                 None => Clock::real(),
             };
-            let db = Db::connect(&args.database_url, 2).await?;
-            let report = batch::run(&db, &policy, args.date, clock.now(), None)
+            let workers = args.workers.max(1);
+            let db = Db::connect(&args.database_url, workers as u32 + 1).await?;
+            let report = batch::run(&db, &policy, args.date, clock.now(), workers, None)
                 .await
                 .map_err(|e| format!("the batch failed: {e}"));
             db.close().await;
@@ -173,7 +174,7 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         accounts: Arc::new(accounts),
     };
     if let Some(at) = args.batch_at {
-        tokio::spawn(batch::daily(state.clone(), at));
+        tokio::spawn(batch::daily(state.clone(), at, args.batch_workers.max(1)));
     }
     let tls_on = tls.is_some();
     let app = http::router(state, Some(args.dist.clone()));

@@ -65,6 +65,21 @@ async fn a_prepayment_executes_on_its_date_with_the_trial_figures_and_only_once(
                 &json!("636609.84")
             )
         );
+        // Numbered after the loan's last transaction (the number is read with the batch's page).
+        let numbered = count(
+            &app,
+            &format!("SELECT seq FROM loan_transactions WHERE id = 'app-{no}'"),
+        )
+        .await;
+        let before = count(
+            &app,
+            &format!(
+                "SELECT MAX(seq) FROM loan_transactions WHERE borrower_no = '2015000211' AND id <> 'app-{no}'"
+            ),
+        )
+        .await;
+        assert!(before > 0);
+        assert_eq!(numbered, before + 1);
         let (_, progress) = citizen.get(&format!("/api/progress/{no}")).await;
         assert_eq!(progress["status"], "done");
         assert_eq!(progress["timeline"].as_array().unwrap().len(), 2);
@@ -240,6 +255,7 @@ async fn the_daily_job_and_the_command_run_the_batch() {
     let job = tokio::spawn(server::batch::daily(
         state,
         chrono::NaiveTime::from_hms_opt(16, 0, 0).unwrap(),
+        server::batch::WORKERS,
     ));
     assert_eq!(status_of(&app, &no).await.0, "accepted");
     let started = std::time::Instant::now();
@@ -283,7 +299,9 @@ async fn the_daily_job_and_the_command_run_the_batch() {
             "--date",
             "2018-01-09",
             "--clock",
-            "2018-01-09T18:00:00+08:00"
+            "2018-01-09T18:00:00+08:00",
+            "--workers",
+            "2"
         ]),
         (true, "2018-01-09: 1 done, 0 rejected, 0 failed".to_owned())
     );
@@ -293,5 +311,7 @@ async fn the_daily_job_and_the_command_run_the_batch() {
     );
     assert_eq!(loan_figures(&app, "2015000211").await.0, 63_660_984);
     let (ok, _) = hpf(&["--date", "2018-13-05"]);
+    assert!(!ok);
+    let (ok, _) = hpf(&["--date", "2018-01-09", "--workers", "many"]);
     assert!(!ok);
 }

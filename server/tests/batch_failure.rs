@@ -64,6 +64,7 @@ async fn a_failure_in_the_middle_of_a_run_leaves_that_application_untouched() {
             &policy,
             day("2018-01-09"),
             app.clock.now(),
+            server::batch::WORKERS,
             Some(&hook),
         )
         .await

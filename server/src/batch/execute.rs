@@ -33,6 +33,9 @@ pub(super) enum Change {
 }
 
 pub(super) struct LoanTxn {
+    /// The loan's next transaction number: the last one read with the page, plus one. Every
+    /// transaction written also moves the loan's version, so the version guard keeps it current.
+    pub(super) seq: i64,
     pub(super) kind: &'static str,
     pub(super) amount: Decimal,
     pub(super) principal: Decimal,
@@ -161,6 +164,7 @@ fn loan_outcome(policy: &Policy, candidate: &Candidate) -> Result<Outcome> {
                 change(
                     after_prepayment(&loan, &trial),
                     Some(LoanTxn {
+                        seq: candidate.last_seq + 1,
                         kind: "prepayment",
                         amount: trial.total,
                         principal: trial.prepay_principal,
@@ -181,6 +185,7 @@ fn loan_outcome(policy: &Policy, candidate: &Candidate) -> Result<Outcome> {
                         ..loan.clone()
                     },
                     Some(LoanTxn {
+                        seq: candidate.last_seq + 1,
                         kind: "settlement",
                         amount: trial.total,
                         principal: trial.principal,
@@ -318,12 +323,11 @@ async fn apply(
             if let Some(txn) = transaction {
                 sqlx::query(
                     "INSERT INTO loan_transactions (id, borrower_no, seq, txn_date, kind, amount_fen, \
-                     principal_fen, interest_fen, balance_after_fen) VALUES ($1, $2, \
-                     (SELECT COALESCE(MAX(seq), 0) + 1 FROM loan_transactions WHERE borrower_no = $2), \
-                     $3, $4, $5, $6, $7, $8)",
+                     principal_fen, interest_fen, balance_after_fen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
                 .bind(&id)
                 .bind(&borrower_no)
+                .bind(txn.seq)
                 .bind(date.to_string())
                 .bind(txn.kind)
                 .bind(fen(txn.amount)?)

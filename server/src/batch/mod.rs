@@ -32,23 +32,25 @@ pub struct Report {
 /// a failure here to show that nothing of that application survives.
 pub type Hook = dyn Fn(&str) -> Result<()> + Send + Sync;
 
-/// Executes what is due on `date`. `now` is recorded as the closing time.
+/// PostgreSQL connections executing at once unless told otherwise. The run is bound by round
+/// trips and commits, not by computing: a few connections overlap them. (SQLite has one writer:
+/// it always runs one.) The pool needs one connection more than this for the page reader.
+pub const WORKERS: usize = 4;
+
+/// Executes what is due on `date` with up to `workers` connections. `now` is recorded as the
+/// closing time.
 pub async fn run(
     db: &Db,
     policy: &Policy,
     date: NaiveDate,
     now: DateTime<FixedOffset>,
+    workers: usize,
     hook: Option<&Hook>,
 ) -> Result<Report> {
     let mut report = Report::default();
-    // Held connections, a transaction per application, and on PostgreSQL a few workers at once:
-    // the run is bound by round trips, not by computing. (SQLite has one writer: one worker.)
+    // Held connections, a transaction per application, and on PostgreSQL a few workers at once.
     let workers = match (db.backend, hook) {
-        (crate::db::Backend::Postgres, None) => std::env::var("HPF_BATCH_WORKERS")
-            .ok()
-            .and_then(|w| w.parse().ok())
-            .unwrap_or(3usize)
-            .max(1),
+        (crate::db::Backend::Postgres, None) => workers.max(1),
         _ => 1,
     };
     let mut conn = db.pool.acquire().await?;
@@ -155,6 +157,8 @@ pub(crate) struct Candidate {
     request: String,
     figures: String,
     loan: Option<store::LoanRecord>,
+    /// The loan's last transaction number (0 if none).
+    last_seq: i64,
 }
 
 /// A page of due applications after `after` (or the one numbered `only`), their loans joined.
@@ -174,7 +178,12 @@ async fn due(
         "a.application_no > $2"
     };
     let rows = sqlx::query(&format!(
-        "SELECT a.application_no AS app_no, a.kind AS app_kind, a.personal_account AS app_account,          a.request_json, a.figures_json, {} FROM applications a LEFT JOIN loans l ON l.borrower_no = a.borrower_no          WHERE a.status IN ('reserved', 'accepted') AND a.effective_date <= $1 AND {filter}          ORDER BY a.application_no LIMIT 2000",
+        "SELECT a.application_no AS app_no, a.kind AS app_kind, a.personal_account AS app_account, \
+         a.request_json, a.figures_json, {}, (SELECT COALESCE(MAX(t.seq), 0) \
+         FROM loan_transactions t WHERE t.borrower_no = a.borrower_no) AS last_seq \
+         FROM applications a LEFT JOIN loans l ON l.borrower_no = a.borrower_no \
+         WHERE a.status IN ('reserved', 'accepted') AND a.effective_date <= $1 AND {filter} \
+         ORDER BY a.application_no LIMIT 2000",
         loan_columns.join(", ")
     ))
     .bind(date.to_string())
@@ -196,6 +205,7 @@ async fn due(
                 request: row.try_get("request_json")?,
                 figures: row.try_get("figures_json")?,
                 loan,
+                last_seq: row.try_get("last_seq")?,
             })
         })
         .collect()
@@ -204,7 +214,7 @@ async fn due(
 /// The in-process daily run: once a business day has reached `at`, its batch runs (checked every
 /// second against the business clock, so a moved clock is followed). Each replica may run it;
 /// the applications' conditional updates make that harmless.
-pub async fn daily(state: crate::state::AppState, at: chrono::NaiveTime) {
+pub async fn daily(state: crate::state::AppState, at: chrono::NaiveTime, workers: usize) {
     let mut last_run: Option<NaiveDate> = None;
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
     loop {
@@ -214,7 +224,7 @@ pub async fn daily(state: crate::state::AppState, at: chrono::NaiveTime) {
         if local.time() < at || last_run == Some(local.date()) {
             continue;
         }
-        match run(&state.db, &state.policy, local.date(), now, None).await {
+        match run(&state.db, &state.policy, local.date(), now, workers, None).await {
             Ok(_) => last_run = Some(local.date()),
             Err(error) => tracing::error!(%error, "daily batch failed; retrying in a minute"),
         }

@@ -3,7 +3,7 @@
 
 use super::TestApp;
 use chrono::NaiveDate;
-use server::batch::{run, Report};
+use server::batch::{run, Report, WORKERS};
 use shared::policy::Policy;
 use sqlx::Row;
 
@@ -14,7 +14,7 @@ pub fn day(text: &str) -> NaiveDate {
 }
 
 pub async fn batch(app: &TestApp, policy: &Policy, date: &str) -> Report {
-    run(&app.db, policy, day(date), app.clock.now(), None)
+    run(&app.db, policy, day(date), app.clock.now(), WORKERS, None)
         .await
         .unwrap()
 }
