@@ -42,6 +42,14 @@ async fn a_reservation_is_listed_with_its_timeline_and_cancelled_once_before_its
                 .contains(&json!(["变更后月还款额", "3310.48"])),
             "{entry}"
         );
+        // The receipt shows the amount from the figures, as 提前还款总额.
+        assert!(
+            entry["figures"]
+                .as_array()
+                .unwrap()
+                .contains(&json!(["提前还款总额", "10009.93"])),
+            "{entry}"
+        );
 
         // Another member sees nothing of it: 404, never the application.
         let other = demo_login(&app, ZHOU_JIU).await;

@@ -44,7 +44,8 @@ pub fn parse_enum<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
 
 /// The accepted figures of a receipt, labelled as the pages label them.
 fn receipt_figures(figures: &serde_json::Value) -> Vec<(String, String)> {
-    const LABELS: [(&str, &str); 14] = [
+    // A withdrawal's amount is the application's own (shown as 提取金额 by the receipt), not a figure.
+    const LABELS: [(&str, &str); 13] = [
         ("prepay_principal", "提前还本金额"),
         ("prepay_interest", "提前还本利息"),
         ("principal", "提前结清本金"),
@@ -55,7 +56,6 @@ fn receipt_figures(figures: &serde_json::Value) -> Vec<(String, String)> {
         ("new_monthly_payment", "变更后月还款额"),
         ("new_maturity_date", "变更后到期日期"),
         ("interest_difference", "利息变化"),
-        ("amount", "提取金额"),
         ("card", "收款储蓄卡"),
         ("new_account", "变更后还款账号"),
         ("bank", "开户银行"),

@@ -39,14 +39,20 @@ pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
             on_missing(false);
         }
     });
+    // Sent to the login page once: a tick that comes before the page is gone does nothing.
+    let gone = std::cell::Cell::new(false);
     if let Ok(handle) = set_interval_with_handle(
         move || {
+            if gone.get() {
+                return;
+            }
             let Some(Ok(who)) = me.get_untracked() else {
                 return;
             };
             let idle_ms = f64::from(who.idle_timeout_seconds) * 1000.0;
             let quiet = js_sys::Date::now() - api::last_activity();
             if quiet >= idle_ms {
+                gone.set(true);
                 to_login(true);
             } else {
                 warn.set(quiet >= idle_ms - 60_000.0);

@@ -1,0 +1,39 @@
+import { expect, test } from '@playwright/test';
+import { ensureLoggedIn } from './pages/account';
+import { keepScreenshot, watchPage } from './pages/watch';
+
+// 吴十 (pre-registered demo borrower, README) is used by no other spec.
+const WU_SHI = { name: '吴十', idNumber: '220102197001019194', phone: '13904310009' };
+
+test('a minute before the idle timeout the hall warns; 继续使用 keeps the session, silence ends it', async ({ page }, testInfo) => {
+  const problems = watchPage(page);
+  await ensureLoggedIn(page.request, WU_SHI, 'Demo2018!');
+  // The page's own clock, moved by the test: the warning counts from the last answer of the server.
+  await page.clock.install();
+  await page.goto('/home');
+  await expect(page.getByRole('heading', { name: '我的住房公积金首页' })).toBeVisible();
+  const warning = page.getByRole('alertdialog');
+  await expect(warning).toHaveCount(0);
+
+  // 13 minutes quiet: nothing yet (the demo's idle timeout is 15 minutes).
+  await page.clock.fastForward('13:00');
+  await page.clock.runFor(2000);
+  await expect(warning).toHaveCount(0);
+
+  // 14 minutes: the warning, then 继续使用 asks the server again and the warning goes.
+  await page.clock.fastForward('01:05');
+  await expect(warning).toContainText('登录将在1分钟后失效');
+  await keepScreenshot(page, testInfo, 'idle-warning');
+  await warning.getByRole('button', { name: '继续使用' }).click();
+  await expect(warning).toHaveCount(0);
+  await page.clock.fastForward('13:00');
+  await page.clock.runFor(2000);
+  await expect(warning).toHaveCount(0);
+  await expect(page).toHaveURL(/\/home$/);
+
+  // Then 15 minutes of silence: back to the login page, told why, with the way back kept.
+  await page.clock.fastForward('02:05');
+  await expect(page).toHaveURL(/\/login\?expired=1&next=%2Fhome$/);
+  await expect(page.getByText('登录已超时，请重新登录。')).toBeVisible();
+  expect(problems).toEqual([]);
+});
