@@ -1,25 +1,15 @@
 //! 忘记密码: 姓名, 证件号码, 手机号 → 短信验证码 (after the captcha) → new password twice. After a
 //! reset every session of the member ends and the citizen logs in anew.
 
-use super::captcha::{CaptchaField, CaptchaState};
-use super::password_rules::PasswordRules;
-use super::register::check_identity;
-use super::sms_code::SmsCodeField;
+use super::identity::{Identity, IdentityFields};
 use crate::api;
-use crate::components::soft_keyboard::PasswordField;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use shared::account::wire::{ResetRequest, SmsPurpose};
 
 #[component]
 pub fn Forgot() -> impl IntoView {
-    let name = RwSignal::new(String::new());
-    let id_number = RwSignal::new(String::new());
-    let phone = RwSignal::new(String::new());
-    let sms_code = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let confirm = RwSignal::new(String::new());
-    let captcha = CaptchaState::new();
+    let identity = Identity::new();
     let message = RwSignal::new(None::<String>);
     let done = RwSignal::new(None::<String>);
 
@@ -35,29 +25,18 @@ pub fn Forgot() -> impl IntoView {
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let checked = check_identity(
-            &name.get_untracked(),
-            &id_number.get_untracked(),
-            &phone.get_untracked(),
-            &password.get_untracked(),
-            &confirm.get_untracked(),
-        );
-        if let Err(error) = checked {
-            message.set(Some(error.message));
-            return;
-        }
-        if sms_code.with_untracked(|c| c.trim().is_empty()) {
-            message.set(Some("请输入短信验证码".into()));
+        if let Err(error) = identity.check() {
+            message.set(Some(error));
             return;
         }
         message.set(None);
         reset.dispatch(ResetRequest {
-            name: name.get_untracked(),
-            id_number: id_number.get_untracked(),
-            phone: phone.get_untracked(),
-            sms_code: sms_code.get_untracked(),
-            password: password.get_untracked(),
-            password_confirm: confirm.get_untracked(),
+            name: identity.name.get_untracked(),
+            id_number: identity.id_number.get_untracked(),
+            phone: identity.phone.get_untracked(),
+            sms_code: identity.sms_code.get_untracked(),
+            password: identity.password.get_untracked(),
+            password_confirm: identity.confirm.get_untracked(),
         });
     };
 
@@ -66,23 +45,7 @@ pub fn Forgot() -> impl IntoView {
             <h1 id="forgot-title">"重置密码"</h1>
             <Show when=move || done.get().is_some() fallback=move || view! {
                 <form class="form" on:submit=on_submit novalidate>
-                    <div class="field">
-                        <label for="name">"姓名"</label>
-                        <input id="name" type="text" autocomplete="name" bind:value=name />
-                    </div>
-                    <div class="field">
-                        <label for="id-number">"证件号码"</label>
-                        <input id="id-number" type="text" autocomplete="off" maxlength="18" bind:value=id_number />
-                    </div>
-                    <div class="field">
-                        <label for="phone">"手机号"</label>
-                        <input id="phone" type="tel" autocomplete="tel" maxlength="13" bind:value=phone />
-                    </div>
-                    <CaptchaField state=captcha />
-                    <SmsCodeField purpose=SmsPurpose::Reset phone captcha code=sms_code message />
-                    <PasswordField id="password" label="新密码" value=password autocomplete="new-password" />
-                    <PasswordRules value=password />
-                    <PasswordField id="password-confirm" label="确认新密码" value=confirm autocomplete="new-password" />
+                    <IdentityFields identity purpose=SmsPurpose::Reset password_label="新密码" confirm_label="确认新密码" message />
                     <p class="form__message" role="alert">{move || message.get()}</p>
                     <div class="actions">
                         <button type="submit" class="button button--primary" disabled=move || reset.pending().get()>"重置密码"</button>

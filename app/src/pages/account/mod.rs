@@ -2,6 +2,7 @@
 
 mod captcha;
 mod forgot;
+mod identity;
 mod login;
 mod password_rules;
 mod register;

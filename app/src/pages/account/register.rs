@@ -1,53 +1,18 @@
 //! 个人用户注册: 姓名, 证件类型, 证件号码, 手机号, 短信验证码, 输入密码, 确认密码, 《注册协议》, as in the
 //! manual. 姓名、证件号码、手机号 must match the centre's records (checked by the server).
 
-use super::captcha::{CaptchaField, CaptchaState};
-use super::password_rules::PasswordRules;
-use super::sms_code::SmsCodeField;
+use super::identity::{Identity, IdentityFields};
 use crate::api;
-use crate::components::soft_keyboard::PasswordField;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use shared::account::wire::{RegisterRequest, SmsPurpose, ID_TYPES};
-use shared::account::{IdNumber, Password, PersonName, Phone};
-use shared::ApiError;
-
-/// The checks the browser can make before sending, in the order of the form; the server makes
-/// them again.
-pub fn check_identity(
-    name: &str,
-    id_number: &str,
-    phone: &str,
-    password: &str,
-    confirm: &str,
-) -> Result<(), ApiError> {
-    PersonName::parse(name)?;
-    // The future-birth-date check needs the business date: the server applies it.
-    IdNumber::parse(id_number, chrono::NaiveDate::MAX)?;
-    Phone::parse(phone)?;
-    Password::parse("password", password)?;
-    if password != confirm {
-        return Err(ApiError::field(
-            "password_confirm",
-            "password_mismatch",
-            "两次输入的密码不一致",
-        ));
-    }
-    Ok(())
-}
 
 #[component]
 pub fn Register() -> impl IntoView {
-    let name = RwSignal::new(String::new());
+    let identity = Identity::new();
     let id_type = RwSignal::new("id_card".to_owned());
-    let id_number = RwSignal::new(String::new());
-    let phone = RwSignal::new(String::new());
-    let sms_code = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let confirm = RwSignal::new(String::new());
     let agreed = RwSignal::new(false);
     let show_agreement = RwSignal::new(false);
-    let captcha = CaptchaState::new();
     let message = RwSignal::new(None::<String>);
     let done = RwSignal::new(None::<String>);
 
@@ -69,19 +34,8 @@ pub fn Register() -> impl IntoView {
             ));
             return;
         }
-        let checked = check_identity(
-            &name.get_untracked(),
-            &id_number.get_untracked(),
-            &phone.get_untracked(),
-            &password.get_untracked(),
-            &confirm.get_untracked(),
-        );
-        if let Err(error) = checked {
-            message.set(Some(error.message));
-            return;
-        }
-        if sms_code.with_untracked(|c| c.trim().is_empty()) {
-            message.set(Some("请输入短信验证码".into()));
+        if let Err(error) = identity.check() {
+            message.set(Some(error));
             return;
         }
         if !agreed.get_untracked() {
@@ -90,13 +44,13 @@ pub fn Register() -> impl IntoView {
         }
         message.set(None);
         register.dispatch(RegisterRequest {
-            name: name.get_untracked(),
+            name: identity.name.get_untracked(),
             id_type: id_type.get_untracked(),
-            id_number: id_number.get_untracked(),
-            phone: phone.get_untracked(),
-            sms_code: sms_code.get_untracked(),
-            password: password.get_untracked(),
-            password_confirm: confirm.get_untracked(),
+            id_number: identity.id_number.get_untracked(),
+            phone: identity.phone.get_untracked(),
+            sms_code: identity.sms_code.get_untracked(),
+            password: identity.password.get_untracked(),
+            password_confirm: identity.confirm.get_untracked(),
             agreed: true,
         });
     };
@@ -106,31 +60,16 @@ pub fn Register() -> impl IntoView {
             <h1 id="register-title">"个人用户注册"</h1>
             <Show when=move || done.get().is_some() fallback=move || view! {
                 <form class="form" on:submit=on_submit novalidate>
-                    <div class="field">
-                        <label for="name">"姓名"</label>
-                        <input id="name" type="text" autocomplete="name" bind:value=name />
-                    </div>
-                    <div class="field">
-                        <label for="id-type">"证件类型"</label>
-                        <select id="id-type" on:change=move |ev| id_type.set(event_target_value(&ev))>
-                            {ID_TYPES.iter().map(|(value, label)| view! {
-                                <option value=*value selected=*value == "id_card">{*label}</option>
-                            }).collect_view()}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="id-number">"证件号码"</label>
-                        <input id="id-number" type="text" autocomplete="off" maxlength="18" bind:value=id_number />
-                    </div>
-                    <div class="field">
-                        <label for="phone">"手机号"</label>
-                        <input id="phone" type="tel" autocomplete="tel" maxlength="13" bind:value=phone />
-                    </div>
-                    <CaptchaField state=captcha />
-                    <SmsCodeField purpose=SmsPurpose::Register phone captcha code=sms_code message />
-                    <PasswordField id="password" label="输入密码" value=password autocomplete="new-password" />
-                    <PasswordRules value=password />
-                    <PasswordField id="password-confirm" label="确认密码" value=confirm autocomplete="new-password" />
+                    <IdentityFields identity purpose=SmsPurpose::Register password_label="输入密码" confirm_label="确认密码" message>
+                        <div class="field">
+                            <label for="id-type">"证件类型"</label>
+                            <select id="id-type" on:change=move |ev| id_type.set(event_target_value(&ev))>
+                                {ID_TYPES.iter().map(|(value, label)| view! {
+                                    <option value=*value selected=*value == "id_card">{*label}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    </IdentityFields>
                     <div class="field field--check">
                         <input id="agreed" type="checkbox" bind:checked=agreed />
                         <label for="agreed">"本人已阅读并同意"</label>
