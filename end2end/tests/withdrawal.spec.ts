@@ -40,6 +40,7 @@ test.describe.serial('提取、业务进度查询、查询打印', () => {
     await form.getByRole('button', { name: '保存' }).click();
     await expect(form.getByText('请选择提取原因')).toBeVisible();
     await form.getByLabel('提取原因').selectOption('租赁自住住房');
+    await expect(form.getByText('请选择提取原因')).toHaveCount(0);
     await form.getByLabel('地址').fill('长春市南关区人民大街88号');
     await form.getByLabel('提取限额(元)').fill('12000');
     await keepScreenshot(page, testInfo, 'withdrawal-material');

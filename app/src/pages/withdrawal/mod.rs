@@ -148,6 +148,15 @@ fn MaterialForm(materials: RwSignal<Vec<Material>>, adding: RwSignal<bool>) -> i
             })
         }
     };
+    // A field's message goes as soon as the field is changed.
+    let changed = move |field: &'static str| {
+        if error.with_untracked(|e| {
+            e.as_ref()
+                .is_some_and(|e| e.field.as_deref() == Some(field))
+        }) {
+            error.set(None);
+        }
+    };
     view! {
         <form class="subform" aria-label="新增提取材料" on:submit=move |ev| {
             ev.prevent_default();
@@ -157,7 +166,7 @@ fn MaterialForm(materials: RwSignal<Vec<Material>>, adding: RwSignal<bool>) -> i
             <h3>"新增提取材料"</h3>
             <div class="field">
                 <label for="reason">"提取原因"</label>
-                <select id="reason" on:change=move |ev| reason.set(event_target_value(&ev))>
+                <select id="reason" on:change=move |ev| { reason.set(event_target_value(&ev)); changed("reason"); }>
                     <option value="">"请选择"</option>
                     {MATERIAL_REASONS.into_iter().map(|r| view! { <option value=r>{r}</option> }).collect_view()}
                 </select>
@@ -165,12 +174,12 @@ fn MaterialForm(materials: RwSignal<Vec<Material>>, adding: RwSignal<bool>) -> i
             </div>
             <div class="field">
                 <label for="address">"地址"</label>
-                <input id="address" type="text" bind:value=address />
+                <input id="address" type="text" bind:value=address on:input=move |_| changed("address") />
                 <span class="field__error">{message_for("address")}</span>
             </div>
             <div class="field">
                 <label for="limit">"提取限额(元)"</label>
-                <input id="limit" type="text" inputmode="decimal" bind:value=limit />
+                <input id="limit" type="text" inputmode="decimal" bind:value=limit on:input=move |_| changed("limit") />
                 <span class="field__error">{message_for("limit")}</span>
             </div>
             <p class="form__message" role="alert">{move || error.with(|e| e.as_ref().filter(|e| e.field.is_none()).map(|e| e.message.clone()))}</p>
