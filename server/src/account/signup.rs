@@ -7,10 +7,11 @@ use crate::error::Result;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
+use shared::account::identity::Identity;
 use shared::account::wire::{
     Done, RegisterRequest, ResetRequest, SmsPurpose, SmsRequest, SmsSent, THREE_FACTOR_MISMATCH,
 };
-use shared::account::{IdNumber, Password, PersonName, Phone};
+use shared::account::Phone;
 use shared::ApiError;
 
 pub async fn send_sms(
@@ -31,42 +32,6 @@ pub async fn send_sms(
         message: "验证码已发送至您的手机，5分钟内有效".into(),
         resend_after_seconds: sms::RESEND_AFTER as u32,
     }))
-}
-
-/// The typed fields shared by registration and reset, checked in the order of the form.
-struct Identity {
-    name: PersonName,
-    id_number: IdNumber,
-    phone: Phone,
-    password: Password,
-}
-
-fn parse_identity(
-    state: &AppState,
-    name: &str,
-    id_number: &str,
-    phone: &str,
-    password: &str,
-    confirm: &str,
-) -> Result<Identity> {
-    let name = PersonName::parse(name)?;
-    let id_number = IdNumber::parse(id_number, state.clock.local_now().date())?;
-    let phone = Phone::parse(phone)?;
-    let password = Password::parse("password", password)?;
-    if password.expose() != confirm {
-        return Err(ApiError::field(
-            "password_confirm",
-            "password_mismatch",
-            "两次输入的密码不一致",
-        )
-        .into());
-    }
-    Ok(Identity {
-        name,
-        id_number,
-        phone,
-        password,
-    })
 }
 
 const MEMBER_BY_FACTORS: &str =
@@ -109,27 +74,7 @@ pub async fn register(
     ClientIp(ip): ClientIp,
     Json(request): Json<RegisterRequest>,
 ) -> Result<Json<Done>> {
-    if request.id_type != "id_card" {
-        return Err(ApiError::field(
-            "id_type",
-            "id_type_unsupported",
-            "网上注册暂只支持身份证，其他证件请到业务受理大厅窗口办理",
-        )
-        .into());
-    }
-    let who = parse_identity(
-        &state,
-        &request.name,
-        &request.id_number,
-        &request.phone,
-        &request.password,
-        &request.password_confirm,
-    )?;
-    if !request.agreed {
-        return Err(
-            ApiError::field("agreed", "agreement_required", "请阅读并同意《注册协议》").into(),
-        );
-    }
+    let who = request.check(state.clock.local_now().date())?;
     sms::verify(
         &state,
         who.phone.as_str(),
@@ -178,14 +123,7 @@ pub async fn reset(
     ClientIp(ip): ClientIp,
     Json(request): Json<ResetRequest>,
 ) -> Result<Json<Done>> {
-    let who = parse_identity(
-        &state,
-        &request.name,
-        &request.id_number,
-        &request.phone,
-        &request.password,
-        &request.password_confirm,
-    )?;
+    let who = request.check(state.clock.local_now().date())?;
     sms::verify(
         &state,
         who.phone.as_str(),

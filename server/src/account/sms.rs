@@ -195,10 +195,7 @@ pub async fn verify(state: &AppState, phone: &str, purpose: Purpose, code: &str)
             message.to_owned(),
         )))
     };
-    let code = code.trim();
-    if code.is_empty() {
-        return refused("sms_code_required", "请输入短信验证码");
-    }
+    let code = shared::account::identity::sms_code_given(code)?;
     let now = state.clock.now().timestamp();
     let latest = sqlx::query_as::<_, (String, String, i64, i64, i64)>(
         "SELECT id, code_hash, expires_at, attempts, consumed FROM sms_codes WHERE phone = $1 AND purpose = $2 \

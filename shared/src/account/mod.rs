@@ -1,6 +1,7 @@
 //! 注册 / 登录 — the values a citizen types to register and log in, parsed at the edge into types
 //! that are valid by construction: 证件号码 (ID number), 手机号, 密码, 姓名.
 
+pub mod identity;
 pub mod wire;
 
 use crate::error::ApiError;

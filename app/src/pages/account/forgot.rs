@@ -25,19 +25,22 @@ pub fn Forgot() -> impl IntoView {
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if let Err(error) = identity.check() {
-            message.set(Some(error));
-            return;
-        }
-        message.set(None);
-        reset.dispatch(ResetRequest {
+        let request = ResetRequest {
             name: identity.name.get_untracked(),
             id_number: identity.id_number.get_untracked(),
             phone: identity.phone.get_untracked(),
             sms_code: identity.sms_code.get_untracked(),
             password: identity.password.get_untracked(),
             password_confirm: identity.confirm.get_untracked(),
-        });
+        };
+        // The business date is the server's: it checks the birth date.
+        match request.check(chrono::NaiveDate::MAX) {
+            Err(error) => message.set(Some(error.message)),
+            Ok(_) => {
+                message.set(None);
+                reset.dispatch(request);
+            }
+        }
     };
 
     view! {

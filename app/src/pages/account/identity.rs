@@ -1,5 +1,6 @@
 //! What 注册 and 忘记密码 both ask, in the manual's order: 姓名, 证件号码, 手机号, 附加码, 短信验证码, a new
-//! password and its confirmation. The server checks everything again.
+//! password and its confirmation. Checked by `shared::account::identity` before sending, and by the
+//! server again.
 
 use super::captcha::{CaptchaField, CaptchaState};
 use super::password_rules::PasswordRules;
@@ -7,8 +8,6 @@ use super::sms_code::SmsCodeField;
 use crate::components::soft_keyboard::PasswordField;
 use leptos::prelude::*;
 use shared::account::wire::SmsPurpose;
-use shared::account::{IdNumber, Password, PersonName, Phone};
-use shared::ApiError;
 
 /// The fields' values.
 #[derive(Clone, Copy)]
@@ -35,45 +34,6 @@ impl Identity {
             captcha: CaptchaState::new(),
         }
     }
-
-    /// The checks the browser can make before sending, in the order of the form: the first
-    /// failure's message.
-    pub fn check(&self) -> Result<(), String> {
-        check_identity(
-            &self.name.get_untracked(),
-            &self.id_number.get_untracked(),
-            &self.phone.get_untracked(),
-            &self.password.get_untracked(),
-            &self.confirm.get_untracked(),
-        )
-        .map_err(|error| error.message)?;
-        if self.sms_code.with_untracked(|c| c.trim().is_empty()) {
-            return Err("请输入短信验证码".into());
-        }
-        Ok(())
-    }
-}
-
-fn check_identity(
-    name: &str,
-    id_number: &str,
-    phone: &str,
-    password: &str,
-    confirm: &str,
-) -> Result<(), ApiError> {
-    PersonName::parse(name)?;
-    // The future-birth-date check needs the business date: the server applies it.
-    IdNumber::parse(id_number, chrono::NaiveDate::MAX)?;
-    Phone::parse(phone)?;
-    Password::parse("password", password)?;
-    if password != confirm {
-        return Err(ApiError::field(
-            "password_confirm",
-            "password_mismatch",
-            "两次输入的密码不一致",
-        ));
-    }
-    Ok(())
 }
 
 /// The fields; `children` (注册's 证件类型) go between 姓名 and 证件号码.

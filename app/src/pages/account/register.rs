@@ -28,22 +28,7 @@ pub fn Register() -> impl IntoView {
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if id_type.get_untracked() != "id_card" {
-            message.set(Some(
-                "网上注册暂只支持身份证，其他证件请到业务受理大厅窗口办理".into(),
-            ));
-            return;
-        }
-        if let Err(error) = identity.check() {
-            message.set(Some(error));
-            return;
-        }
-        if !agreed.get_untracked() {
-            message.set(Some("请阅读并同意《注册协议》".into()));
-            return;
-        }
-        message.set(None);
-        register.dispatch(RegisterRequest {
+        let request = RegisterRequest {
             name: identity.name.get_untracked(),
             id_type: id_type.get_untracked(),
             id_number: identity.id_number.get_untracked(),
@@ -51,8 +36,16 @@ pub fn Register() -> impl IntoView {
             sms_code: identity.sms_code.get_untracked(),
             password: identity.password.get_untracked(),
             password_confirm: identity.confirm.get_untracked(),
-            agreed: true,
-        });
+            agreed: agreed.get_untracked(),
+        };
+        // The business date is the server's: it checks the birth date.
+        match request.check(chrono::NaiveDate::MAX) {
+            Err(error) => message.set(Some(error.message)),
+            Ok(_) => {
+                message.set(None);
+                register.dispatch(request);
+            }
+        }
     };
 
     view! {
