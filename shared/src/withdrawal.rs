@@ -151,6 +151,17 @@ pub fn retirement_unmet(
     unmet
 }
 
+/// The refusal of a 退休销户提取 that does not qualify: the first unmet condition's code, every
+/// condition in the message. `None` when the member may withdraw.
+pub fn retirement_refusal(unmet: &[ApiError]) -> Option<ApiError> {
+    let first = unmet.first()?;
+    let all: Vec<&str> = unmet.iter().map(|e| e.message.as_str()).collect();
+    Some(ApiError::new(
+        &first.code,
+        format!("不符合退休销户提取条件：{}", all.join("；")),
+    ))
+}
+
 /// 提取原因 a material may give (the fund's list).
 pub const MATERIAL_REASONS: [&str; 8] = [
     "购买自住住房",
@@ -344,10 +355,15 @@ mod tests {
             card: None,
             ..sealed_retired_man()
         };
-        let codes: Vec<_> = retirement_unmet(&nobody, &policy, today)
-            .into_iter()
-            .map(|e| e.code)
-            .collect();
+        let unmet = retirement_unmet(&nobody, &policy, today);
+        let refusal = retirement_refusal(&unmet).unwrap();
+        assert_eq!(refusal.code, "account_not_sealed");
+        assert_eq!(
+            refusal.message,
+            "不符合退休销户提取条件：账户状态须为封存（当前为正常）；未达到退休年龄（2030-01-01起可办理）；未关联本人名下正常储蓄卡"
+        );
+        assert_eq!(retirement_refusal(&[]), None);
+        let codes: Vec<_> = unmet.into_iter().map(|e| e.code).collect();
         assert_eq!(
             codes,
             [

@@ -16,7 +16,7 @@ use shared::loan::Loan;
 use shared::money::to_fen;
 use shared::policy::Policy;
 use shared::progress::{ApplicationKind, ApplicationStatus};
-use shared::withdrawal::retirement_unmet;
+use shared::withdrawal::{retirement_refusal, retirement_unmet};
 
 /// A change the execution makes besides closing the application.
 pub(super) enum Change {
@@ -121,9 +121,8 @@ async fn withdrawal_outcome(
         .and_then(|a| a.parse::<Decimal>().ok())
         .and_then(to_fen);
     let unmet = retirement_unmet(&member.facts, &policy.retirement, date);
-    Ok(if !unmet.is_empty() {
-        let reasons: Vec<&str> = unmet.iter().map(|e| e.message.as_str()).collect();
-        Outcome::Rejected(format!("不符合退休销户提取条件：{}", reasons.join("；")))
+    Ok(if let Some(refusal) = retirement_refusal(&unmet) {
+        Outcome::Rejected(refusal.message)
     } else if amount != Some(member.balance_fen) {
         Outcome::Rejected("账户余额已变化，与受理时不一致，提取未执行".into())
     } else {

@@ -17,8 +17,8 @@ use shared::loan::wire::{ApplicationKind, ApplicationStatus, CardView};
 use shared::member::{AccountStatus, CardStatus, SavingsCard};
 use shared::money::{from_fen, to_fen};
 use shared::withdrawal::{
-    material_no, retirement_unmet, Material, MemberFacts, NewMaterial, WithdrawalHome,
-    WithdrawalSubmission,
+    material_no, retirement_refusal, retirement_unmet, Material, MemberFacts, NewMaterial,
+    WithdrawalHome, WithdrawalSubmission,
 };
 use sqlx::Row;
 
@@ -228,12 +228,8 @@ async fn submit(
         .map_err(|r| Error::bad_request(r.into()))?;
     let record = member(&state.db.pool, &user.personal_account).await?;
     let unmet = retirement_unmet(&record.facts, &state.policy.retirement, now.date());
-    if let Some(first) = unmet.first() {
-        let all: Vec<&str> = unmet.iter().map(|e| e.message.as_str()).collect();
-        return Err(Error::bad_request(shared::ApiError::new(
-            &first.code,
-            format!("不符合退休销户提取条件：{}", all.join("；")),
-        )));
+    if let Some(refusal) = retirement_refusal(&unmet) {
+        return Err(Error::bad_request(refusal));
     }
     if record.balance_fen <= 0 {
         return Err(Error::bad_request(shared::ApiError::new(
