@@ -154,17 +154,12 @@ async fn main() {
         // As after any bulk load: fresh planner statistics.
         sqlx::query("ANALYZE").execute(&db.pool).await.unwrap();
         let seeded = started.elapsed();
+        // As `hpf batch --date 2018-01-09` runs it.
+        let policy = Policy::default();
+        let date = NaiveDate::from_ymd_opt(2018, 1, 9).unwrap();
+        let batch = || server::batch::run(&db, &policy, date, now, server::batch::WORKERS, None);
         let started = Instant::now();
-        let report = server::batch::run(
-            &db,
-            &Policy::default(),
-            NaiveDate::from_ymd_opt(2018, 1, 9).unwrap(),
-            now,
-            server::batch::WORKERS,
-            None,
-        )
-        .await
-        .unwrap();
+        let report = batch().await.unwrap();
         let elapsed = started.elapsed();
         assert_eq!((report.done, report.failed, report.rejected), (n, 0, 0));
         println!(
@@ -174,16 +169,7 @@ async fn main() {
             seeded.as_secs_f64()
         );
         let again = Instant::now();
-        let report = server::batch::run(
-            &db,
-            &Policy::default(),
-            NaiveDate::from_ymd_opt(2018, 1, 9).unwrap(),
-            now,
-            server::batch::WORKERS,
-            None,
-        )
-        .await
-        .unwrap();
+        let report = batch().await.unwrap();
         assert_eq!(report, server::batch::Report::default());
         println!(
             "{store}: the same date again: nothing to do, {:.2} s",
