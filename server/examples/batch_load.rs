@@ -33,17 +33,10 @@ fn seed_loan() -> Loan {
 }
 
 fn id_number(n: usize) -> String {
-    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const C: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
     // Unique for n below 1 000 000: the birth date moves one day per thousand.
     let birth = NaiveDate::from_ymd_opt(1950, 1, 1).unwrap() + chrono::Days::new((n / 1000) as u64);
     let first = format!("220102{}{:03}", birth.format("%Y%m%d"), n % 1000);
-    let sum: u32 = first
-        .chars()
-        .zip(W)
-        .map(|(c, w)| c.to_digit(10).unwrap() * w)
-        .sum();
-    format!("{first}{}", C[(sum % 11) as usize])
+    format!("{first}{}", shared::account::id_check_char(&first).unwrap())
 }
 
 async fn fresh(store: &str) -> Option<(String, Db)> {
