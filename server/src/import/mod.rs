@@ -88,9 +88,7 @@ pub async fn run(
     members: Option<&Path>,
     loans: Option<&Path>,
 ) -> std::result::Result<std::result::Result<Summary, Vec<RowError>>, String> {
-    let today = chrono::Utc::now()
-        .with_timezone(&crate::clock::shanghai())
-        .date_naive();
+    let today = crate::clock::Clock::real().local_now().date();
     let mut errors = Vec::new();
     let mut member_rows = Vec::new();
     let mut loan_rows = Vec::new();
