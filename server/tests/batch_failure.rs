@@ -1,16 +1,20 @@
 //! 日终批处理 failing in the middle, on SQLite and PostgreSQL: a failure injected after an
 //! application's writes, and a write that fails inside the one-round-trip path, each leave that
-//! application untouched while the others are done; the next run finishes it.
+//! application untouched while the others are done; the next run finishes it. A loan changed
+//! after the run read it is read again and executed, not overwritten.
 
 mod common;
 
 use common::batch::{batch, count, day, loan_figures, status_of, TEN};
 use common::citizen::tong_yi;
-use common::loans::{app, demo_login, engine_loan, key, logged_in, prepayment_body, QIAN_ER};
+use common::loans::{
+    app, demo_login, engine_loan, key, logged_in, prepayment_body, QIAN_ER, ZHOU_JIU,
+};
 use common::stores;
 use serde_json::json;
 use server::batch::run;
 use server::error::Error;
+use shared::loan::trial::adjust_term;
 use shared::loan::AdjustMode;
 use shared::policy::Policy;
 
@@ -146,6 +150,83 @@ async fn a_failed_write_in_the_fast_path_rolls_the_application_back_whole() {
             .unwrap();
         let report = batch(&app, &Policy::default(), "2018-01-09").await;
         assert_eq!((report.done, report.failed), (1, 0));
+        assert_eq!(loan_figures(&app, "2015000211").await.0, 63_660_984);
+    }
+}
+
+/// A loan that changes after the run read it (here: between two applications of one page) is not
+/// overwritten and not given up: that application is read afresh and executed on what it is now.
+/// PostgreSQL only: on SQLite the run's open transaction holds the one write lock, so nothing can
+/// change in between.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_loan_changed_after_the_page_was_read_is_read_again_and_executed() {
+    for store in stores()
+        .into_iter()
+        .filter(|s| *s == common::Store::Postgres)
+    {
+        let app = app(store, TEN, Policy::default()).await;
+        let policy = Policy::default();
+        let tong = logged_in(&app, tong_yi()).await;
+        let loan = engine_loan(&tong, "2015000211").await;
+        let body = prepayment_body(&loan, "20180109", "10000", AdjustMode::LowerPayment, key(1));
+        let (_, prepay) = tong.post("/api/loans/2015000211/prepayment", &body).await;
+        let zhou = demo_login(&app, ZHOU_JIU).await;
+        let (_, list) = zhou.get("/api/loans").await;
+        let zhou_no = list["loans"][0]["borrower_no"].as_str().unwrap().to_owned();
+        let zhou_loan = engine_loan(&zhou, &zhou_no).await;
+        let shown = adjust_term(&zhou_loan, 120, &policy).unwrap();
+        let (status, adjusted) = zhou
+            .post(
+                &format!("/api/loans/{zhou_no}/adjust-term"),
+                &json!({"new_remaining_periods": 120, "shown": shown, "idempotency_key": key(2)}),
+            )
+            .await;
+        assert_eq!(status, 200, "{adjusted}");
+        let mut due = [
+            (
+                prepay["application_no"].as_str().unwrap().to_owned(),
+                "2015000211".to_owned(),
+            ),
+            (
+                adjusted["application_no"].as_str().unwrap().to_owned(),
+                zhou_no.clone(),
+            ),
+        ];
+        due.sort();
+        let date = shown.effective_date.max(day("2018-01-09"));
+
+        // While the first executes, the second's loan moves on (a version bump: its figures stay).
+        let (first, second_loan) = (due[0].0.clone(), due[1].1.clone());
+        let pool = app.db.pool.clone();
+        let hook = move |no: &str| {
+            if no == first {
+                tokio::task::block_in_place(|| {
+                    tokio::runtime::Handle::current().block_on(
+                        sqlx::query(
+                            "UPDATE loans SET version = version + 1 WHERE borrower_no = $1",
+                        )
+                        .bind(&second_loan)
+                        .execute(&pool),
+                    )
+                })
+                .map_err(|e| Error::Internal(e.to_string()))?;
+            }
+            Ok(())
+        };
+        let report = run(
+            &app.db,
+            &policy,
+            date,
+            app.clock.now(),
+            server::batch::WORKERS,
+            Some(&hook),
+        )
+        .await
+        .unwrap();
+        assert_eq!((report.done, report.rejected, report.failed), (2, 0, 0));
+        for (no, _) in &due {
+            assert_eq!(status_of(&app, no).await.0, "done");
+        }
         assert_eq!(loan_figures(&app, "2015000211").await.0, 63_660_984);
     }
 }

@@ -1,7 +1,7 @@
 //! One application of a run: its outcome decided by `shared` on what was read, then written in
 //! its own transaction (or, for a loan, in one round trip: [`super::fast`]).
 
-use super::{fast, Candidate, Hook, CHANGED_DURING_RUN};
+use super::{fast, Attempt, Candidate, Hook};
 use crate::error::{Error, Result};
 use crate::withdrawal;
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -71,11 +71,11 @@ fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T> {
 
 const CHANGED: &str = "贷款信息已变化，按最新数据计算的结果与受理时不一致，预约未执行";
 
-/// Executes one application: `Some(status)` it closed with, `None` if it was no longer open.
+/// Executes one application.
 ///
 /// The outcome is decided on what was read; the writes are guarded (the application still open,
 /// the loan's version, the member's balance and status), so a change in between is never
-/// overwritten: it fails this attempt, and the run reads afresh.
+/// overwritten: the attempt comes back [`Attempt::Changed`], rolled back.
 pub(super) async fn execute(
     conn: &mut sqlx::AnyConnection,
     policy: &Policy,
@@ -83,7 +83,7 @@ pub(super) async fn execute(
     now: DateTime<FixedOffset>,
     candidate: Candidate,
     hook: Option<&Hook>,
-) -> Result<Option<ApplicationStatus>> {
+) -> Result<Attempt> {
     use sqlx::Connection;
     if candidate.kind == ApplicationKind::Withdrawal {
         // A withdrawal reads the member inside its transaction.
@@ -95,13 +95,13 @@ pub(super) async fn execute(
     let outcome = loan_outcome(policy, &candidate)?;
     let application_no = candidate.application_no.as_str();
     if let (Outcome::Done(change @ Change::Loan { .. }), None) = (&outcome, hook) {
-        return if fast::execute(conn, change, date, now, application_no).await? {
-            Ok(Some(ApplicationStatus::Done))
-        } else {
-            Err(Error::Internal(format!(
-                "{CHANGED_DURING_RUN}: application {application_no}"
-            )))
-        };
+        return Ok(
+            if fast::execute(conn, change, date, now, application_no).await? {
+                Attempt::Closed(ApplicationStatus::Done)
+            } else {
+                Attempt::Changed
+            },
+        );
     }
     let tx = conn.begin().await?;
     finish(tx, outcome, date, now, application_no, hook).await
@@ -242,7 +242,7 @@ async fn finish(
     now: DateTime<FixedOffset>,
     application_no: &str,
     hook: Option<&Hook>,
-) -> Result<Option<ApplicationStatus>> {
+) -> Result<Attempt> {
     let (status, reason) = match &outcome {
         Outcome::Done(_) => (ApplicationStatus::Done, None),
         Outcome::Rejected(reason) => (ApplicationStatus::Rejected, Some(reason.clone())),
@@ -264,29 +264,33 @@ async fn finish(
     if claimed.rows_affected() == 0 {
         // Another run closed it first.
         tx.rollback().await?;
-        return Ok(None);
+        return Ok(Attempt::Skipped);
     }
     if let Outcome::Done(change) = outcome {
-        apply(&mut tx, change, date, now, application_no).await?;
+        if !apply(&mut tx, change, date, now, application_no).await? {
+            tx.rollback().await?;
+            return Ok(Attempt::Changed);
+        }
     }
     if let Some(hook) = hook {
         hook(application_no)?;
     }
     tx.commit().await?;
-    Ok(Some(status))
+    Ok(Attempt::Closed(status))
 }
 
 pub(super) fn fen(value: Decimal) -> Result<i64> {
     to_fen(value).ok_or_else(|| Error::Internal(format!("{value} out of range")))
 }
 
+/// Writes `change`; `false` (the caller rolls back) if what it was computed on changed.
 async fn apply(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     change: Change,
     date: NaiveDate,
     now: DateTime<FixedOffset>,
     application_no: &str,
-) -> Result<()> {
+) -> Result<bool> {
     let id = format!("app-{application_no}");
     match change {
         Change::Loan {
@@ -315,9 +319,7 @@ async fn apply(
             .execute(&mut **tx)
             .await?;
             if updated.rows_affected() != 1 {
-                return Err(Error::Internal(format!(
-                    "{CHANGED_DURING_RUN}: loan {borrower_no}"
-                )));
+                return Ok(false);
             }
             if let Some(txn) = transaction {
                 sqlx::query(
@@ -351,9 +353,7 @@ async fn apply(
             .execute(&mut **tx)
             .await?;
             if updated.rows_affected() != 1 {
-                return Err(Error::Internal(format!(
-                    "member {personal_account} changed after it was read"
-                )));
+                return Ok(false);
             }
             sqlx::query(
                 "INSERT INTO member_transactions (id, personal_account, txn_date, kind, amount_fen, \
@@ -368,5 +368,5 @@ async fn apply(
             .await?;
         }
     }
-    Ok(())
+    Ok(true)
 }

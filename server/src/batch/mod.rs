@@ -97,22 +97,26 @@ pub async fn run(
     Ok(report)
 }
 
-/// What became of one application in a run.
-enum Fate {
+/// What became of an application in a run.
+#[derive(Debug, PartialEq, Eq)]
+enum Attempt {
     Closed(ApplicationStatus),
     /// No longer open when its turn came (closed by another run).
     Skipped,
-    /// Rolled back whole; still open for the next run.
+    /// What it was computed on (the loan, the member) changed after it was read: nothing was
+    /// written. Read afresh and tried once more; if it changes again, left for the next run.
+    Changed,
+    /// Rolled back whole (logged); still open for the next run.
     Failed,
 }
 
 impl Report {
-    fn add(&mut self, fate: Fate) {
-        match fate {
-            Fate::Closed(ApplicationStatus::Done) => self.done += 1,
-            Fate::Closed(_) => self.rejected += 1,
-            Fate::Failed => self.failed += 1,
-            Fate::Skipped => {}
+    fn add(&mut self, attempt: Attempt) {
+        match attempt {
+            Attempt::Closed(ApplicationStatus::Done) => self.done += 1,
+            Attempt::Closed(_) => self.rejected += 1,
+            Attempt::Changed | Attempt::Failed => self.failed += 1,
+            Attempt::Skipped => {}
         }
     }
 }
@@ -126,28 +130,27 @@ async fn one(
     now: DateTime<FixedOffset>,
     candidate: Candidate,
     hook: Option<&Hook>,
-) -> Result<Fate> {
+) -> Result<Attempt> {
     let application_no = candidate.application_no.clone();
     let mut result = execute(conn, policy, date, now, candidate, hook).await;
-    if let Err(Error::Internal(reason)) = &result {
-        if reason.starts_with(CHANGED_DURING_RUN) {
-            result = match due(conn, date, "", Some(&application_no)).await?.pop() {
-                Some(fresh) => execute(conn, policy, date, now, fresh, hook).await,
-                None => Ok(None),
-            };
-        }
+    if let Ok(Attempt::Changed) = result {
+        result = match due(conn, date, "", Some(&application_no)).await?.pop() {
+            Some(fresh) => execute(conn, policy, date, now, fresh, hook).await,
+            None => Ok(Attempt::Skipped),
+        };
     }
     Ok(match result {
-        Ok(Some(status)) => Fate::Closed(status),
-        Ok(None) => Fate::Skipped,
+        Ok(Attempt::Changed) => {
+            tracing::warn!(%application_no, "batch: changed twice while it ran; left for the next run");
+            Attempt::Changed
+        }
+        Ok(attempt) => attempt,
         Err(error) => {
             tracing::error!(%application_no, %error, "batch: application rolled back");
-            Fate::Failed
+            Attempt::Failed
         }
     })
 }
-
-pub(crate) const CHANGED_DURING_RUN: &str = "changed during the batch";
 
 /// A due application as read, with its loan (for loan applications).
 pub(crate) struct Candidate {
