@@ -7,12 +7,13 @@ mod common;
 use common::batch::{batch, count, day, loan_figures, status_of, TEN};
 use common::citizen::tong_yi;
 use common::loans::{
-    app, demo_login, engine_loan, key, logged_in, prepayment_body, QIAN_ER, ZHOU_JIU,
+    app, demo_login, engine_loan, key, logged_in, prepayment_body, reserve_seed_prepayment,
+    reserve_zhou_adjustment, QIAN_ER,
 };
 use common::stores;
 use serde_json::json;
 use server::batch::Report;
-use shared::loan::trial::{adjust_term, settlement};
+use shared::loan::trial::settlement;
 use shared::loan::AdjustMode;
 use shared::policy::Policy;
 
@@ -22,11 +23,7 @@ async fn a_prepayment_executes_on_its_date_with_the_trial_figures_and_only_once(
         let app = app(store, TEN, Policy::default()).await;
         let policy = Policy::default();
         let citizen = logged_in(&app, tong_yi()).await;
-        let loan = engine_loan(&citizen, "2015000211").await;
-        let body = prepayment_body(&loan, "20180109", "10000", AdjustMode::LowerPayment, key(1));
-        let (_, accepted) = citizen
-            .post("/api/loans/2015000211/prepayment", &body)
-            .await;
+        let accepted = reserve_seed_prepayment(&citizen, key(1)).await;
         let no = accepted["application_no"].as_str().unwrap();
 
         assert_eq!(
@@ -114,18 +111,7 @@ async fn settlement_adjustment_and_withdrawal_take_effect() {
         assert_eq!(status, 200, "{settled}");
 
         // 周九's 等额本金 loan: a new term of 120 periods from the next due date.
-        let zhou = demo_login(&app, ZHOU_JIU).await;
-        let (_, list) = zhou.get("/api/loans").await;
-        let zhou_no = list["loans"][0]["borrower_no"].as_str().unwrap().to_owned();
-        let zhou_loan = engine_loan(&zhou, &zhou_no).await;
-        let shown = adjust_term(&zhou_loan, 120, &policy).unwrap();
-        let (status, adjusted) = zhou
-            .post(
-                &format!("/api/loans/{zhou_no}/adjust-term"),
-                &json!({"new_remaining_periods": 120, "shown": shown, "idempotency_key": key(2)}),
-            )
-            .await;
-        assert_eq!(status, 200, "{adjusted}");
+        let (zhou_no, _, shown) = reserve_zhou_adjustment(&app, &policy, key(2)).await;
 
         let qian = demo_login(&app, QIAN_ER).await;
         let (status, withdrawn) = qian
@@ -137,8 +123,11 @@ async fn settlement_adjustment_and_withdrawal_take_effect() {
         assert_eq!(status, 200, "{withdrawn}");
 
         // The withdrawal is due today; the settlement on the 10th; the adjustment on the due date.
-        let effective = shown.effective_date.to_string();
-        let mut dates = vec!["2018-01-05".to_owned(), "2018-01-10".to_owned(), effective];
+        let mut dates = vec![
+            "2018-01-05".to_owned(),
+            "2018-01-10".to_owned(),
+            shown.effective_date.to_string(),
+        ];
         dates.sort();
         dates.dedup();
         let mut done = 0;
@@ -239,10 +228,7 @@ async fn the_daily_job_and_the_command_run_the_batch() {
     let no = accepted["application_no"].as_str().unwrap().to_owned();
     // A reservation for the 9th, left for the command below.
     let tong = logged_in(&app, tong_yi()).await;
-    let loan = engine_loan(&tong, "2015000211").await;
-    let body = prepayment_body(&loan, "20180109", "10000", AdjustMode::LowerPayment, key(2));
-    let (status, reserved) = tong.post("/api/loans/2015000211/prepayment", &body).await;
-    assert_eq!(status, 200, "{reserved}");
+    let reserved = reserve_seed_prepayment(&tong, key(2)).await;
 
     // The daily job at 16:00, started before it is time: nothing yet, then the run.
     let state = server::state::AppState {

@@ -8,14 +8,12 @@ mod common;
 use common::batch::{batch, count, day, loan_figures, status_of, TEN};
 use common::citizen::tong_yi;
 use common::loans::{
-    app, demo_login, engine_loan, key, logged_in, prepayment_body, QIAN_ER, ZHOU_JIU,
+    app, demo_login, key, logged_in, reserve_seed_prepayment, reserve_zhou_adjustment, QIAN_ER,
 };
 use common::stores;
 use serde_json::json;
 use server::batch::run;
 use server::error::Error;
-use shared::loan::trial::adjust_term;
-use shared::loan::AdjustMode;
 use shared::policy::Policy;
 
 #[tokio::test]
@@ -24,9 +22,7 @@ async fn a_failure_in_the_middle_of_a_run_leaves_that_application_untouched() {
         let app = app(store, TEN, Policy::default()).await;
         let policy = Policy::default();
         let tong = logged_in(&app, tong_yi()).await;
-        let loan = engine_loan(&tong, "2015000211").await;
-        let body = prepayment_body(&loan, "20180109", "10000", AdjustMode::LowerPayment, key(1));
-        let (_, prepay) = tong.post("/api/loans/2015000211/prepayment", &body).await;
+        let prepay = reserve_seed_prepayment(&tong, key(1)).await;
         let qian = demo_login(&app, QIAN_ER).await;
         let (_, withdrawal) = qian
             .post(
@@ -126,9 +122,7 @@ async fn a_failed_write_in_the_fast_path_rolls_the_application_back_whole() {
     for store in stores() {
         let app = app(store, TEN, Policy::default()).await;
         let tong = logged_in(&app, tong_yi()).await;
-        let loan = engine_loan(&tong, "2015000211").await;
-        let body = prepayment_body(&loan, "20180109", "10000", AdjustMode::LowerPayment, key(1));
-        let (_, accepted) = tong.post("/api/loans/2015000211/prepayment", &body).await;
+        let accepted = reserve_seed_prepayment(&tong, key(1)).await;
         let no = accepted["application_no"].as_str().unwrap().to_owned();
         sqlx::query(
             "INSERT INTO loan_transactions (id, borrower_no, seq, txn_date, kind, amount_fen, principal_fen, \
@@ -167,21 +161,8 @@ async fn a_loan_changed_after_the_page_was_read_is_read_again_and_executed() {
         let app = app(store, TEN, Policy::default()).await;
         let policy = Policy::default();
         let tong = logged_in(&app, tong_yi()).await;
-        let loan = engine_loan(&tong, "2015000211").await;
-        let body = prepayment_body(&loan, "20180109", "10000", AdjustMode::LowerPayment, key(1));
-        let (_, prepay) = tong.post("/api/loans/2015000211/prepayment", &body).await;
-        let zhou = demo_login(&app, ZHOU_JIU).await;
-        let (_, list) = zhou.get("/api/loans").await;
-        let zhou_no = list["loans"][0]["borrower_no"].as_str().unwrap().to_owned();
-        let zhou_loan = engine_loan(&zhou, &zhou_no).await;
-        let shown = adjust_term(&zhou_loan, 120, &policy).unwrap();
-        let (status, adjusted) = zhou
-            .post(
-                &format!("/api/loans/{zhou_no}/adjust-term"),
-                &json!({"new_remaining_periods": 120, "shown": shown, "idempotency_key": key(2)}),
-            )
-            .await;
-        assert_eq!(status, 200, "{adjusted}");
+        let prepay = reserve_seed_prepayment(&tong, key(1)).await;
+        let (zhou_no, adjusted, shown) = reserve_zhou_adjustment(&app, &policy, key(2)).await;
         let mut due = [
             (
                 prepay["application_no"].as_str().unwrap().to_owned(),

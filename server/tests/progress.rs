@@ -3,10 +3,9 @@
 mod common;
 
 use common::citizen::tong_yi;
-use common::loans::{app, demo_login, engine_loan, key, logged_in, prepayment_body, ZHOU_JIU};
+use common::loans::{app, demo_login, key, logged_in, reserve_seed_prepayment, ZHOU_JIU};
 use common::stores;
 use serde_json::json;
-use shared::loan::AdjustMode;
 use shared::policy::Policy;
 
 #[tokio::test]
@@ -14,12 +13,7 @@ async fn a_reservation_is_listed_with_its_timeline_and_cancelled_once_before_its
     for store in stores() {
         let app = app(store, "2018-01-05T10:00:00+08:00", Policy::default()).await;
         let citizen = logged_in(&app, tong_yi()).await;
-        let loan = engine_loan(&citizen, "2015000211").await;
-        let body = prepayment_body(&loan, "20180109", "10000", AdjustMode::LowerPayment, key(1));
-        let (status, accepted) = citizen
-            .post("/api/loans/2015000211/prepayment", &body)
-            .await;
-        assert_eq!(status, 200, "{accepted}");
+        let accepted = reserve_seed_prepayment(&citizen, key(1)).await;
         let no = accepted["application_no"].as_str().unwrap().to_owned();
 
         let (status, list) = citizen.get("/api/progress").await;
@@ -75,11 +69,7 @@ async fn a_reservation_is_listed_with_its_timeline_and_cancelled_once_before_its
         assert_eq!(again["message"], "该业务已撤销，无需再次撤销");
 
         // The loan is free again: a new reservation, which can no longer be cancelled on its date.
-        let body = prepayment_body(&loan, "20180109", "10000", AdjustMode::LowerPayment, key(2));
-        let (status, second) = citizen
-            .post("/api/loans/2015000211/prepayment", &body)
-            .await;
-        assert_eq!(status, 200, "{second}");
+        let second = reserve_seed_prepayment(&citizen, key(2)).await;
         let second = second["application_no"].as_str().unwrap().to_owned();
         app.clock.advance(4 * 24 * 3600); // 2018-01-09 10:00: the session expired meanwhile
         let (status, _) = citizen

@@ -74,3 +74,36 @@ pub fn person(name: &str, id_number: &str, phone: &str) -> Value {
 
 pub const QIAN_ER: &str = "13904310010";
 pub const ZHOU_JIU: &str = "13904310008";
+
+/// 佟一's 部分提前还本 of the seed — 10 000 on 20180109, 还款额下降 — reserved; its answer.
+pub async fn reserve_seed_prepayment(citizen: &Citizen<'_>, key: String) -> Value {
+    let loan = engine_loan(citizen, "2015000211").await;
+    let body = prepayment_body(&loan, "20180109", "10000", AdjustMode::LowerPayment, key);
+    let (status, answer) = citizen
+        .post("/api/loans/2015000211/prepayment", &body)
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    answer
+}
+
+/// 周九 (等额本金) logged in, his 调整月还款额 to 120 periods reserved: his borrower number, the
+/// answer, and the trial as shown.
+pub async fn reserve_zhou_adjustment(
+    app: &TestApp,
+    policy: &Policy,
+    key: String,
+) -> (String, Value, shared::loan::AdjustTermTrial) {
+    let zhou = demo_login(app, ZHOU_JIU).await;
+    let (_, list) = zhou.get("/api/loans").await;
+    let borrower_no = list["loans"][0]["borrower_no"].as_str().unwrap().to_owned();
+    let loan = engine_loan(&zhou, &borrower_no).await;
+    let shown = shared::loan::trial::adjust_term(&loan, 120, policy).unwrap();
+    let (status, answer) = zhou
+        .post(
+            &format!("/api/loans/{borrower_no}/adjust-term"),
+            &json!({"new_remaining_periods": 120, "shown": shown, "idempotency_key": key}),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    (borrower_no, answer, shown)
+}
