@@ -62,6 +62,28 @@ pub fn parse_amount(field: &str, label: &str, input: &str) -> Result<Decimal, Ap
         Some((w, f)) => (w, Some(f)),
         None => (text, None),
     };
+    // Thousands separators as the hall prints amounts (10,000 or 1,000,000.00) are accepted
+    // where they group the digits in threes; anywhere else they are a typing error.
+    let grouped = whole.replace('，', ",");
+    let whole = if grouped.contains(',') {
+        let groups: Vec<&str> = grouped.split(',').collect();
+        let first_ok = (1..=3).contains(&groups[0].len());
+        if !first_ok || groups[1..].iter().any(|g| g.len() != 3) {
+            return Err(ApiError::field(
+                field,
+                "amount_separators",
+                format!("{label}的千位分隔符位置不正确"),
+            ));
+        }
+        groups.concat()
+    } else {
+        grouped
+    };
+    let whole = whole.as_str();
+    let text = match fraction {
+        Some(f) => format!("{whole}.{f}"),
+        None => whole.to_owned(),
+    };
     let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if !all_digits(whole) || fraction.is_some_and(|f| !all_digits(f)) {
         return Err(ApiError::field(
@@ -164,6 +186,32 @@ mod tests {
         assert_eq!(to_fen(d("0.005")), Some(1));
         assert_eq!(to_fen(d("10000")), Some(1000000));
         assert_eq!(from_fen(64660984), d("646609.84"));
+    }
+
+    #[test]
+    fn amounts_typed_with_thousands_separators() {
+        assert_eq!(
+            parse_amount("amount", "提前还本金额", "10,000").unwrap(),
+            d("10000")
+        );
+        assert_eq!(
+            parse_amount("amount", "提前还本金额", "10000.00").unwrap(),
+            d("10000.00")
+        );
+        assert_eq!(
+            parse_amount("amount", "提前还本金额", "１０，０００").unwrap(),
+            d("10000")
+        );
+        assert_eq!(
+            parse_amount("amount", "提前还本金额", "1,000,000.50").unwrap(),
+            d("1000000.50")
+        );
+        for bad in ["1,00", "10,0000", ",000", "1,000,", "1,,000"] {
+            let error = parse_amount("amount", "提前还本金额", bad).unwrap_err();
+            assert_eq!(error.code, "amount_separators", "{bad}");
+            assert_eq!(error.field.as_deref(), Some("amount"));
+            assert!(error.message.contains("提前还本金额"), "{bad}");
+        }
     }
 
     #[test]
