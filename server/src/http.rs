@@ -164,7 +164,12 @@ fn static_files(dist: &Path) -> Router {
             Ok::<_, std::convert::Infallible>(response)
         }
     };
-    let files = ServeDir::new(dist).fallback(tower::service_fn(spa));
+    // The release build leaves `.br` and `.gz` copies beside each asset (`./hall`'s build): the
+    // best one the browser accepts is sent, with `Content-Encoding`; the plain file otherwise.
+    let files = ServeDir::new(dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(tower::service_fn(spa));
     let dist = Arc::new(dist.to_path_buf());
     Router::new()
         .fallback_service(files)
@@ -212,9 +217,10 @@ async fn cache_headers(request: Request, next: Next) -> Response {
     } else {
         "no-cache"
     };
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    // The same address answers brotli, gzip or plain by the request's Accept-Encoding.
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     response.headers_mut().insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

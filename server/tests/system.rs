@@ -228,3 +228,59 @@ async fn money_columns_refuse_what_cannot_be_money() {
         assert!(orphan.is_err(), "{store:?}: foreign keys must be enforced");
     }
 }
+
+#[tokio::test]
+async fn assets_go_out_compressed_as_the_browser_accepts() {
+    // Setup: an asset with the brotli and gzip copies the release build leaves beside it.
+    let dist = temp_dir("hpf_dist_compressed");
+    std::fs::write(dist.join("index.html"), "<!DOCTYPE html><title>x</title>").unwrap();
+    let asset = "app-0123456789abcdef_bg.wasm";
+    std::fs::write(dist.join(asset), b"\0asm plain").unwrap();
+    std::fs::write(dist.join(format!("{asset}.br")), b"brotli bytes").unwrap();
+    std::fs::write(dist.join(format!("{asset}.gz")), b"gzip bytes").unwrap();
+    let app = spawn_app(
+        Store::Sqlite,
+        Options {
+            dist: Some(dist),
+            ..Options::default()
+        },
+    )
+    .await;
+    let fetch = |accept: Option<&'static str>| {
+        let mut request = app.client.get(app.url(&format!("/{asset}")));
+        if let Some(accept) = accept {
+            request = request.header("accept-encoding", accept);
+        }
+        async move { request.send().await.expect("request") }
+    };
+
+    // Exec / Check: the best copy the browser accepts, labelled, and Vary for caches.
+    for (accept, encoding, body) in [
+        (Some("gzip, deflate, br, zstd"), Some("br"), "brotli bytes"),
+        (Some("gzip"), Some("gzip"), "gzip bytes"),
+        (Some("identity"), None, "\0asm plain"),
+        (None, None, "\0asm plain"),
+    ] {
+        let response = fetch(accept).await;
+        assert_eq!(response.status(), 200, "{accept:?}");
+        assert_eq!(
+            response
+                .headers()
+                .get("content-encoding")
+                .map(|v| v.to_str().unwrap().to_owned()),
+            encoding.map(str::to_owned),
+            "{accept:?}"
+        );
+        assert_eq!(response.headers()["content-type"], "application/wasm");
+        assert!(response.headers()["vary"]
+            .to_str()
+            .unwrap()
+            .to_ascii_lowercase()
+            .contains("accept-encoding"));
+        assert_eq!(
+            response.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(response.text().await.unwrap(), body, "{accept:?}");
+    }
+}
