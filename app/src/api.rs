@@ -177,6 +177,11 @@ pub async fn logout() -> Result<Done, ApiError> {
     post("/account/logout", &Empty {}).await
 }
 
+/// Whether this browser holds the snapshot of a live session (cleared at logout and on a 401).
+pub fn may_be_logged_in() -> bool {
+    snapshot::read("/account/me").is_some()
+}
+
 pub async fn me() -> Result<Me, ApiError> {
     get("/account/me").await
 }

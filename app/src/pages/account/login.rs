@@ -33,7 +33,7 @@ pub fn Login() -> impl IntoView {
                 Ok(_) => {
                     password.set(String::new());
                     let next = safe_next(query.with_untracked(|q| q.get("next")));
-                    navigate(&next, Default::default());
+                    navigate(&next, super::session::replace());
                 }
                 Err(error) => {
                     message.set(Some(error.message));
@@ -66,6 +66,19 @@ pub fn Login() -> impl IntoView {
     };
 
     let expired = move || query.with(|q| q.get("expired").is_some());
+
+    // Back onto the login page while the session is live goes on to where the citizen was going
+    // (only asked when this browser holds a session's snapshot: no request for a stranger).
+    if api::may_be_logged_in() {
+        let navigate = use_navigate();
+        let me = LocalResource::new(api::me);
+        Effect::new(move |_| {
+            if let Some(Ok(_)) = me.get() {
+                let next = safe_next(query.with_untracked(|q| q.get("next")));
+                navigate(&next, super::session::replace());
+            }
+        });
+    }
 
     view! {
         <section class="card login" aria-labelledby="login-title">

@@ -17,6 +17,14 @@ fn login_path(path: &str, expired: bool) -> String {
     }
 }
 
+/// A navigation that replaces the current history entry.
+pub fn replace() -> leptos_router::NavigateOptions {
+    leptos_router::NavigateOptions {
+        replace: true,
+        ..Default::default()
+    }
+}
+
 #[component]
 pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
     let me = LocalResource::new(api::me);
@@ -27,9 +35,11 @@ pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
     let to_login = {
         let navigate = navigate.clone();
         move |expired: bool| {
+            // Replaced, not pushed: Back from the login page must not return to a page that
+            // would only send the citizen here again.
             navigate(
                 &login_path(&location.pathname.get_untracked(), expired),
-                Default::default(),
+                replace(),
             )
         }
     };
@@ -92,7 +102,7 @@ pub fn Home() -> impl IntoView {
     let logout = Action::new_local(|_: &()| api::logout());
     Effect::new(move |_| {
         if logout.value().get().is_some() {
-            navigate("/login", Default::default());
+            navigate("/login", replace());
         }
     });
     view! {
