@@ -1,3 +1,4 @@
 //! Controls shared by several pages.
 
+pub mod dialog;
 pub mod soft_keyboard;

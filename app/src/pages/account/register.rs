@@ -3,6 +3,7 @@
 
 use super::identity::{Identity, IdentityFields};
 use crate::api;
+use crate::components::dialog::Modal;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use shared::account::wire::{RegisterRequest, SmsPurpose, ID_TYPES};
@@ -81,23 +82,19 @@ pub fn Register() -> impl IntoView {
                 <p class="success" role="status">{move || done.get()}</p>
                 <a class="button button--primary" href="/login">"去登录"</a>
             </Show>
-            <Show when=move || show_agreement.get()>
-                <div class="dialog-backdrop">
-                    <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="agreement-title">
-                        <h2 id="agreement-title">"注册协议"</h2>
-                        <div class="dialog__body">
-                            <p>"一、本网厅由住房公积金管理中心提供，用于缴存职工查询本人住房公积金账户、贷款信息及办理相关业务。"</p>
-                            <p>"二、用户应使用本人真实身份信息注册，姓名、证件号码、手机号码须与中心登记信息一致。"</p>
-                            <p>"三、用户应妥善保管登录密码及短信验证码，因用户原因泄露造成的损失由用户本人承担。"</p>
-                            <p>"四、用户通过本网厅提交的业务申请，与在业务受理大厅窗口办理具有同等效力。"</p>
-                            <p>"五、中心依法保护用户个人信息，仅用于办理住房公积金业务。"</p>
-                        </div>
-                        <button type="button" class="button button--primary" on:click=move |_| show_agreement.set(false)>
-                            "我已阅读"
-                        </button>
-                    </div>
+            <Modal open=show_agreement labelled_by="agreement-title">
+                <h2 id="agreement-title">"注册协议"</h2>
+                <div class="dialog__body">
+                    <p>"一、本网厅由住房公积金管理中心提供，用于缴存职工查询本人住房公积金账户、贷款信息及办理相关业务。"</p>
+                    <p>"二、用户应使用本人真实身份信息注册，姓名、证件号码、手机号码须与中心登记信息一致。"</p>
+                    <p>"三、用户应妥善保管登录密码及短信验证码，因用户原因泄露造成的损失由用户本人承担。"</p>
+                    <p>"四、用户通过本网厅提交的业务申请，与在业务受理大厅窗口办理具有同等效力。"</p>
+                    <p>"五、中心依法保护用户个人信息，仅用于办理住房公积金业务。"</p>
                 </div>
-            </Show>
+                <button type="button" class="button button--primary" on:click=move |_| show_agreement.set(false)>
+                    "我已阅读"
+                </button>
+            </Modal>
         </section>
     }
 }
