@@ -138,6 +138,18 @@ async fn a_prepayment_is_reserved_once_with_the_figures_shown() {
             list["loans"][0]["pending"]["application_no"],
             first["application_no"]
         );
+        // The business pages say so before anything is filled: every business on this loan
+        // is refused with the open application named; 变更还款账号 is not an application slot.
+        let (_, context) = citizen.get("/api/loans/2015000211/context").await;
+        let named = format!(
+            "该笔贷款已有办理中的业务（部分提前还本，申请编号{}）",
+            first["application_no"].as_str().unwrap()
+        );
+        for refusal in ["prepayment_refusal", "settlement_refusal", "adjust_refusal"] {
+            let message = context[refusal].as_str().unwrap_or_default();
+            assert!(message.starts_with(&named), "{refusal}: {message}");
+        }
+        assert_eq!(context["account_change_refusal"], Value::Null);
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM applications")
             .fetch_one(&app.db.pool)
             .await

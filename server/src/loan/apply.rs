@@ -123,15 +123,12 @@ pub async fn create(
             if let Some(first) = replay(state, personal_account, key).await? {
                 return Ok(Created::Replayed(first));
             }
-            let message = if new.kind == ApplicationKind::Withdrawal {
-                "您已有受理中的提取业务，请待办结后再办理"
+            let refusal = if new.kind == ApplicationKind::Withdrawal {
+                shared::loan::submission::withdrawal_open()
             } else {
-                "该笔贷款已有办理中的业务，请待办结或撤销后再办理"
+                shared::loan::submission::loan_application_open(None)
             };
-            Err(Error::Refused(
-                StatusCode::CONFLICT,
-                ApiError::new("application_open", message),
-            ))
+            Err(Error::Refused(StatusCode::CONFLICT, refusal))
         }
         Err(e) => Err(e.into()),
     }

@@ -17,8 +17,9 @@ use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use shared::loan::submission::{
-    check_prepayment, check_settlement, prepayment_dates, settlement_dates,
+    check_prepayment, check_settlement, loan_application_open, prepayment_dates, settlement_dates,
 };
+use shared::loan::trial::check_loan_usable;
 use shared::loan::wire::{LoanDetail, LoanList, LoanTransaction, TransactionKind, TrialContext};
 use shared::loan::Schedule;
 use shared::money::from_fen;
@@ -128,31 +129,40 @@ async fn context(
     Path(borrower_no): Path<String>,
 ) -> Result<Json<TrialContext>> {
     let record = store::own_loan(&state, &user.personal_account, &borrower_no).await?;
+    let open = store::pending(&state, &borrower_no).await?;
     let loan = &record.loan;
     let now = state.clock.local_now();
     let (calendar, policy) = (state.calendar.as_ref(), state.policy.as_ref());
     let prepayment = prepayment_dates(calendar, loan, now.date());
     let settlement = settlement_dates(calendar, policy, loan, now.date());
+    let first = |dates: &Vec<chrono::NaiveDate>| dates.first().copied().unwrap_or(now.date());
+    // Every rule that already decides, in the order the server checks a submission: the page
+    // says why (and when it will be possible) before the citizen fills anything.
+    let usable = || -> std::result::Result<(), shared::ApiError> {
+        check_loan_usable(loan)?;
+        match &open {
+            Some(pending) => Err(loan_application_open(Some(pending))),
+            None => Ok(()),
+        }
+    };
     let refusal =
         |result: std::result::Result<(), shared::ApiError>| result.err().map(|e| e.message);
-    let first = |dates: &Vec<chrono::NaiveDate>| dates.first().copied().unwrap_or(now.date());
     Ok(Json(TrialContext {
         business_date: now.date(),
         business_time: now.format("%Y-%m-%d %H:%M").to_string(),
-        prepayment_refusal: refusal(check_prepayment(
-            policy,
-            calendar,
-            now,
-            loan,
-            first(&prepayment),
-        )),
-        settlement_refusal: refusal(check_settlement(
-            policy,
-            calendar,
-            now,
-            loan,
-            first(&settlement),
-        )),
+        prepayment_refusal: refusal(
+            usable()
+                .and_then(|()| check_prepayment(policy, calendar, now, loan, first(&prepayment))),
+        ),
+        settlement_refusal: refusal(
+            usable()
+                .and_then(|()| check_settlement(policy, calendar, now, loan, first(&settlement))),
+        ),
+        adjust_refusal: refusal(usable().and_then(|()| {
+            policy
+                .check_transaction(calendar, now)
+                .map_err(shared::ApiError::from)
+        })),
         account_change_refusal: refusal(
             policy
                 .check_account_change(calendar, now, loan.due_day())

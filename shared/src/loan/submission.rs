@@ -40,6 +40,26 @@ pub fn settlement_dates(
         .collect()
 }
 
+/// One open application per loan (a reservation, or one 受理中): the refusal, naming the open one
+/// where it is known, so the page can say so before the citizen fills anything.
+pub fn loan_application_open(open: Option<&super::wire::Pending>) -> ApiError {
+    let which = open
+        .map(|p| format!("（{}，申请编号{}）", p.kind.label(), p.application_no))
+        .unwrap_or_default();
+    ApiError::new(
+        "application_open",
+        format!("该笔贷款已有办理中的业务{which}，请待办结或在业务进度查询中撤销后再办理"),
+    )
+}
+
+/// One open withdrawal per member.
+pub fn withdrawal_open() -> ApiError {
+    ApiError::new(
+        "application_open",
+        "您已有受理中的提取业务，请待办结或在业务进度查询中撤销后再办理",
+    )
+}
+
 fn date_refusal(message: &str) -> ApiError {
     ApiError::field("date", "date_not_offered", message.to_owned())
 }

@@ -218,6 +218,7 @@ pub struct TrialContext {
     /// Why a submission would be refused right now, if it would (the trial still works).
     pub prepayment_refusal: Option<String>,
     pub settlement_refusal: Option<String>,
+    pub adjust_refusal: Option<String>,
     pub account_change_refusal: Option<String>,
     /// The policy in words for the page's 说明: "09:30-16:00", "12月1日至次年1月31日".
     pub settlement_hours: String,

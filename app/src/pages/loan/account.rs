@@ -1,7 +1,7 @@
 //! 变更还款账号: the new savings account twice; holder and bank stay the borrower's and the current
 //! bank's. Takes effect at once after the confirmation.
 
-use super::submit::{outcome, ConfirmDialog, Outcome, OutcomeView};
+use super::submit::{outcome, ConfirmDialog, Outcome, OutcomeView, RefusalNote};
 use super::{borrower_no, BusinessPage, MemberHeaderView};
 use crate::api;
 use leptos::prelude::*;
@@ -15,6 +15,7 @@ pub fn ChangeAccount() -> impl IntoView {
 
 #[component]
 fn AccountForm(detail: LoanDetail, refusal: Option<String>) -> impl IntoView {
+    let blocked = refusal.is_some();
     let first = RwSignal::new(String::new());
     let again = RwSignal::new(String::new());
     let message = RwSignal::new(None::<String>);
@@ -64,7 +65,7 @@ fn AccountForm(detail: LoanDetail, refusal: Option<String>) -> impl IntoView {
     };
     view! {
         <MemberHeaderView header=detail.header.clone() />
-        {refusal.map(|m| view! { <p class="notice notice--warning" role="note">{format!("当前不能办理：{m}")}</p> })}
+        <RefusalNote refusal trial_note="" />
         <form class="form" on:submit=move |ev| {
             ev.prevent_default();
             match check() {
@@ -96,7 +97,8 @@ fn AccountForm(detail: LoanDetail, refusal: Option<String>) -> impl IntoView {
             </table>
             <p class="form__message" role="alert">{move || message.get()}</p>
             <div class="actions">
-                <button type="submit" class="button button--primary">"提交"</button>
+                <button type="submit" class="button button--primary" disabled=blocked
+                    aria-describedby=blocked.then_some("refusal")>"提交"</button>
                 <button type="button" class="button" on:click=move |_| { first.set(String::new()); again.set(String::new()); message.set(None); }>"重置"</button>
             </div>
         </form>

@@ -1,7 +1,7 @@
 //! 调整月还款额: new remaining periods within the policy; the trial shows the new installment,
 //! maturity and the interest difference; submitted as a reservation from the next due date.
 
-use super::submit::{outcome, ConfirmDialog, FiguresTable, Outcome, OutcomeView};
+use super::submit::{outcome, ConfirmDialog, FiguresTable, Outcome, OutcomeView, RefusalNote};
 use super::{borrower_no, yuan, LoanFrame, MemberHeaderView, Tabs};
 use crate::api;
 use leptos::prelude::*;
@@ -22,7 +22,13 @@ pub fn AdjustTerm() -> impl IntoView {
     let no = borrower_no();
     let data = LocalResource::new(move || {
         let no = no.clone();
-        async move { (api::loan(&no).await, api::get::<Policy>("/policy").await) }
+        async move {
+            (
+                api::loan(&no).await,
+                api::get::<Policy>("/policy").await,
+                api::trial_context(&no).await,
+            )
+        }
     });
     view! {
         <LoanFrame>
@@ -31,8 +37,9 @@ pub fn AdjustTerm() -> impl IntoView {
                 <h1 id="adjust-title">"调整月还款额"</h1>
                 {move || match data.get() {
                     None => view! { <p class="loading">"正在加载……"</p> }.into_any(),
-                    Some((Ok(detail), Ok(policy))) => view! { <AdjustForm detail policy /> }.into_any(),
-                    Some((Err(error), _)) | Some((_, Err(error))) =>
+                    Some((Ok(detail), Ok(policy), Ok(context))) =>
+                        view! { <AdjustForm detail policy refusal=context.adjust_refusal /> }.into_any(),
+                    Some((Err(error), _, _)) | Some((_, Err(error), _)) | Some((_, _, Err(error))) =>
                         view! { <p class="form__message" role="alert">{error.message}</p> }.into_any(),
                 }}
             </section>
@@ -41,7 +48,8 @@ pub fn AdjustTerm() -> impl IntoView {
 }
 
 #[component]
-fn AdjustForm(detail: LoanDetail, policy: Policy) -> impl IntoView {
+fn AdjustForm(detail: LoanDetail, policy: Policy, refusal: Option<String>) -> impl IntoView {
+    let blocked = refusal.is_some();
     let loan = StoredValue::new(detail.engine.clone());
     let policy = StoredValue::new(policy);
     let periods = RwSignal::new(String::new());
@@ -104,6 +112,7 @@ fn AdjustForm(detail: LoanDetail, policy: Policy) -> impl IntoView {
     };
     view! {
         <MemberHeaderView header=detail.header.clone() />
+        <RefusalNote refusal />
         <form class="trial" on:submit=move |ev| ev.prevent_default()>
             <table class="table table--figures">
                 <tbody>
@@ -123,7 +132,8 @@ fn AdjustForm(detail: LoanDetail, policy: Policy) -> impl IntoView {
             <FiguresTable label="试算结果" rows=results />
             <div class="actions">
                 <button type="submit" class="button">"试算"</button>
-                <button type="button" class="button button--primary" disabled=move || trial.with(Result::is_err)
+                <button type="button" class="button button--primary" disabled=move || blocked || trial.with(Result::is_err)
+                    aria-describedby=blocked.then_some("refusal")
                     on:click=move |_| { key.set(api::idempotency_key()); sent.set(None); confirm.set(true); }>"提交"</button>
                 <button type="button" class="button" on:click=move |_| { periods.set(String::new()); sent.set(None); }>"重置"</button>
             </div>

@@ -3,7 +3,7 @@
 //! the citizen saw, and the server recomputes them before it accepts the reservation.
 
 use super::chart::BalanceChart;
-use super::submit::{outcome, ConfirmDialog, FiguresTable, Outcome, OutcomeView};
+use super::submit::{outcome, ConfirmDialog, FiguresTable, Outcome, OutcomeView, RefusalNote};
 use super::{borrower_no, yuan, BusinessPage, MemberHeaderView};
 use crate::api;
 use leptos::prelude::*;
@@ -128,6 +128,20 @@ fn PrepaymentForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
         })
     });
 
+    // The manual's 预约 block under 选择还款方式: what the reservation will collect.
+    let reservation = Signal::derive(move || {
+        trial.with(|t| {
+            let show = |pick: fn(&PrepaymentTrial) -> String| {
+                t.as_ref().map(pick).unwrap_or_else(|_| "—".into())
+            };
+            vec![
+                ("预约提前还款总额", show(|t| yuan(t.total))),
+                ("预约提前结清本金", show(|t| yuan(t.prepay_principal))),
+                ("预约提前结清利息", show(|t| yuan(t.prepay_interest))),
+                ("退还利息", show(|t| yuan(t.refund_interest))),
+            ]
+        })
+    });
     let submit = move || {
         let Ok(shown) = trial.get_untracked() else {
             return;
@@ -174,12 +188,11 @@ fn PrepaymentForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
         sent.set(None);
     };
     let accepted = move || matches!(sent.get(), Some(Outcome::Accepted(_)));
+    let blocked = context.prepayment_refusal.is_some();
 
     view! {
         <MemberHeaderView header=detail.header.clone() />
-        {context.prepayment_refusal.clone().map(|message| view! {
-            <p class="notice notice--warning" role="note">{format!("当前不能提交：{message}。试算不受影响。")}</p>
-        })}
+        <RefusalNote refusal=context.prepayment_refusal.clone() />
         <form class="trial" on:submit=move |ev| { ev.prevent_default(); tried.set(true); }>
             <table class="table table--figures">
                 <tbody>
@@ -205,9 +218,11 @@ fn PrepaymentForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
                 <label for="method">"选择还款方式"</label>
                 <select id="method"><option value="reserve">"预约"</option></select>
             </div>
+            <FiguresTable label="预约" rows=reservation />
             <div class="actions">
                 <button type="submit" class="button">"试算"</button>
-                <button type="button" class="button button--primary" disabled=move || { trial.with(Result::is_err) || accepted() }
+                <button type="button" class="button button--primary" disabled=move || { blocked || trial.with(Result::is_err) || accepted() }
+                    aria-describedby=blocked.then_some("refusal")
                     on:click=move |_| { key.set(api::idempotency_key()); sent.set(None); confirm.set(true); }>"提交"</button>
                 <button type="button" class="button" on:click=reset>"重置"</button>
             </div>
@@ -228,7 +243,7 @@ pub(super) fn Comparison(
     view! {
         <Show when=move || !comparisons.with(Vec::is_empty)>
             <h2>"各调整方式对比"</h2>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="各调整方式对比表">
                 <table class="table">
                     <thead><tr><th>"调整方式"</th><th>"变更后月还款额"</th><th>"变更后剩余期数"</th><th>"剩余应付利息"</th><th>"节省利息"</th></tr></thead>
                     <tbody>
@@ -288,8 +303,14 @@ pub(super) fn ModeFields(
             </Show>
             <div class="field">
                 <label for="amount">"提前还本金额"</label>
-                <input id="amount" type="text" inputmode="decimal" autocomplete="off" bind:value=amount />
+                <input id="amount" type="text" inputmode="decimal" autocomplete="off" bind:value=amount
+                    aria-describedby="amount-understood" />
                 <span class="hint">"须为1000的倍数"</span>
+                // What the page understood of 10,000 / 10000.00 / full-width digits.
+                <span class="hint" id="amount-understood" aria-live="polite">{move || {
+                    amount.with(|text| shared::money::parse_amount("amount", "提前还本金额", text).ok())
+                        .map(|value| format!("即 {} 元", super::yuan(value)))
+                }}</span>
                 <span class="field__error">{error_for("amount")}</span>
             </div>
     }

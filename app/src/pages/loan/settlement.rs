@@ -2,7 +2,7 @@
 //! 说明. The trial works in a blackout (it is only a calculation); the page says when submitting
 //! will be possible.
 
-use super::submit::{outcome, ConfirmDialog, FiguresTable, Outcome, OutcomeView};
+use super::submit::{outcome, ConfirmDialog, FiguresTable, Outcome, OutcomeView, RefusalNote};
 use super::{borrower_no, yuan, BusinessPage, MemberHeaderView};
 use crate::api;
 use leptos::prelude::*;
@@ -56,6 +56,20 @@ fn SettlementForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
             ]
         })
     });
+    // The manual's 预约 block under 选择还款方式.
+    let reservation = Signal::derive(move || {
+        trial.with(|t| {
+            let show = |pick: fn(&SettlementTrial) -> String| {
+                t.as_ref().map(pick).unwrap_or_else(|_| "—".into())
+            };
+            vec![
+                ("预约提前还款总额", show(|t| yuan(t.total))),
+                ("预约提前结清本金", show(|t| yuan(t.principal))),
+                ("预约提前结清利息", show(|t| yuan(t.interest))),
+                ("退还利息", show(|t| yuan(t.refund_interest))),
+            ]
+        })
+    });
     let rows = Signal::derive(move || {
         trial.with(|t| match t {
             Ok(t) => vec![
@@ -88,11 +102,10 @@ fn SettlementForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
         });
     };
     let accepted = move || matches!(sent.get(), Some(Outcome::Accepted(_)));
+    let blocked = context.settlement_refusal.is_some();
     view! {
         <MemberHeaderView header=detail.header.clone() />
-        {context.settlement_refusal.clone().map(|message| view! {
-            <p class="notice notice--warning" role="note">{format!("当前不能提交：{message}。试算不受影响。")}</p>
-        })}
+        <RefusalNote refusal=context.settlement_refusal.clone() />
         <form class="trial" on:submit=move |ev| ev.prevent_default()>
             <div class="field">
                 <label for="date">"约定还款日"</label>
@@ -106,9 +119,11 @@ fn SettlementForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
                 <label for="method">"选择还款方式"</label>
                 <select id="method"><option value="reserve">"预约"</option></select>
             </div>
+            <FiguresTable label="预约" rows=reservation />
             <div class="actions">
                 <button type="submit" class="button">"试算"</button>
-                <button type="button" class="button button--primary" disabled=move || { trial.with(Result::is_err) || accepted() }
+                <button type="button" class="button button--primary" disabled=move || { blocked || trial.with(Result::is_err) || accepted() }
+                    aria-describedby=blocked.then_some("refusal")
                     on:click=move |_| { key.set(api::idempotency_key()); sent.set(None); confirm.set(true); }>"提交"</button>
                 <button type="button" class="button" on:click=move |_| sent.set(None)>"重置"</button>
             </div>

@@ -2,6 +2,7 @@
 //! fresh figures with what changed.
 
 use crate::api::Rejected;
+use crate::components::dialog::Modal;
 use leptos::prelude::*;
 use shared::date::compact;
 use shared::loan::wire::ApplicationView;
@@ -73,23 +74,35 @@ pub fn ConfirmDialog(
     on_confirm: Callback<()>,
 ) -> impl IntoView {
     view! {
-        <Show when=move || open.get()>
-            <div class="dialog-backdrop">
-                <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="confirm-title">
-                    <h2 id="confirm-title">{title}</h2>
-                    <FiguresTable label=title rows />
-                    <p>"请核对以上信息，确认无误后点击【确定】办理。"</p>
-                    <div class="actions">
-                        <button type="button" class="button button--primary" on:click=move |_| {
-                            open.set(false);
-                            on_confirm.run(());
-                        }>"确定"</button>
-                        <button type="button" class="button" on:click=move |_| open.set(false)>"取消"</button>
-                    </div>
-                </div>
+        <Modal open labelled_by="confirm-title">
+            <h2 id="confirm-title">{title}</h2>
+            <FiguresTable label=title rows />
+            <p>"请核对以上信息，确认无误后点击【确定】办理。"</p>
+            <div class="actions">
+                <button type="button" class="button button--primary" on:click=move |_| {
+                    open.set(false);
+                    on_confirm.run(());
+                }>"确定"</button>
+                <button type="button" class="button" on:click=move |_| open.set(false)>"取消"</button>
             </div>
-        </Show>
+        </Modal>
     }
+}
+
+/// Why 提交 is disabled right now (hours, blackout, due day, arrears, an open application), said
+/// before the citizen fills anything; the trial still works. The server refuses the same anyway.
+#[component]
+pub fn RefusalNote(
+    refusal: Option<String>,
+    #[prop(default = "试算不受影响。")] trial_note: &'static str,
+) -> impl IntoView {
+    refusal.map(|message| {
+        view! {
+            <p class="notice notice--warning" role="note" id="refusal">
+                {format!("当前不能提交：{message}。{trial_note}")}
+            </p>
+        }
+    })
 }
 
 #[component]
