@@ -22,9 +22,51 @@ pub fn Header() -> impl IntoView {
                         <span>"个人网上服务大厅"</span>
                     </span>
                 </a>
-                <span class="business-date">{business_date}</span>
+                <div class="site-header__tools">
+                    <span class="business-date">{business_date}</span>
+                    <ModeSwitch />
+                </div>
             </div>
         </header>
+    }
+}
+
+/// Where the browser remembers the citizen's choice; `index.html` reads it before the app loads,
+/// so a 关怀版 page never flashes in the standard size.
+const MODE_KEY: &str = "hpf:mode";
+
+fn elder_mode_stored() -> bool {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(MODE_KEY).ok().flatten())
+        .is_some_and(|mode| mode == "elder")
+}
+
+fn apply_mode(elder: bool) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Some(root) = window.document().and_then(|d| d.document_element()) {
+        let _ = root.class_list().toggle_with_force("elder", elder);
+    }
+    if let Ok(Some(storage)) = window.local_storage() {
+        let _ = storage.set_item(MODE_KEY, if elder { "elder" } else { "standard" });
+    }
+}
+
+/// 关怀版 / 标准版: the switch names the mode it leads to, on every page, before login too.
+#[component]
+fn ModeSwitch() -> impl IntoView {
+    let elder = RwSignal::new(elder_mode_stored());
+    view! {
+        <button type="button" class="mode-switch" aria-pressed=move || elder.get().to_string()
+            on:click=move |_| {
+                let next = !elder.get_untracked();
+                apply_mode(next);
+                elder.set(next);
+            }>
+            {move || if elder.get() { "标准版" } else { "关怀版" }}
+        </button>
     }
 }
 

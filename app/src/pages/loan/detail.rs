@@ -151,7 +151,7 @@ pub fn schedule_summary(s: &shared::loan::Schedule) -> impl IntoView {
 /// The schedule's rows (a page of them, or all for printing).
 pub fn schedule_table(rows: Vec<shared::loan::ScheduleRow>) -> impl IntoView {
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="还款计划表">
             <table class="table">
                 <thead><tr><th>"期次"</th><th>"还款日期"</th><th>"月还款额"</th><th>"本金"</th><th>"利息"</th><th>"剩余本金"</th></tr></thead>
                 <tbody>
@@ -171,7 +171,7 @@ pub fn schedule_table(rows: Vec<shared::loan::ScheduleRow>) -> impl IntoView {
 /// 明细: the loan's transactions, newest first.
 pub fn history_table(rows: Vec<shared::loan::wire::LoanTransaction>) -> impl IntoView {
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="贷款明细表">
             <table class="table">
                 <thead><tr><th>"日期"</th><th>"业务"</th><th>"发生额"</th><th>"本金"</th><th>"利息"</th><th>"贷款余额"</th></tr></thead>
                 <tbody>

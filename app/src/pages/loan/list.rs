@@ -18,7 +18,7 @@ pub fn Loans() -> impl IntoView {
                     Some(Err(error)) => view! { <p class="form__message" role="alert">{error.message}</p> }.into_any(),
                     Some(Ok(list)) => view! {
                         <MemberHeaderView header=list.header.clone() />
-                        <div class="table-scroll">
+                        <div class="table-scroll" tabindex="0" role="region" aria-label="我的贷款">
                             <table class="table">
                                 <thead><tr>
                                     <th>"借款人编号"</th><th>"贷款状态"</th><th>"放款日期"</th><th>"贷款金额"</th>

@@ -28,9 +28,10 @@ pub fn borrower_no() -> String {
     crate::layout::path_segment(2)
 }
 
-/// "3362.48": two decimals, as the trial screens print figures.
+/// "3,362.48": two decimals with thousands separators, one style for every amount of the hall
+/// (the manual's list style).
 pub fn yuan(value: Decimal) -> String {
-    format!("{:.2}", value)
+    shared::money::format_thousands(value)
 }
 
 /// 单位账号, 单位名称, 个人账号, 姓名.
@@ -43,10 +44,10 @@ pub fn MemberHeaderView(
 ) -> impl IntoView {
     view! {
         <dl class="member-header">
-            <dt>"单位账号："</dt><dd>{header.unit_account}</dd>
-            <dt>"单位名称："</dt><dd>{header.unit_name}</dd>
-            <dt>"个人账号："</dt><dd>{header.personal_account}</dd>
-            <dt>{name_label}</dt><dd>{header.name}</dd>
+            <div><dt>"单位账号："</dt><dd>{header.unit_account}</dd></div>
+            <div><dt>"单位名称："</dt><dd>{header.unit_name}</dd></div>
+            <div><dt>"个人账号："</dt><dd>{header.personal_account}</dd></div>
+            <div><dt>{name_label}</dt><dd>{header.name}</dd></div>
         </dl>
     }
 }
