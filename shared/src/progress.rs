@@ -85,7 +85,9 @@ pub fn timeline(
     }
 }
 
-/// 撤销: only a reservation (已预约), and only before its date (the business date is earlier).
+/// 撤销: a reservation (已预约) before its date (the business date is earlier), and an application
+/// 受理中 (a withdrawal) until the end-of-day run takes it — the server's conditional update and
+/// the run's claim of the row decide which comes first.
 pub fn check_cancel(
     status: ApplicationStatus,
     effective_date: Option<NaiveDate>,
@@ -96,10 +98,7 @@ pub fn check_cancel(
         ApplicationStatus::Cancelled => refuse("already_cancelled", "该业务已撤销，无需再次撤销"),
         ApplicationStatus::Done => refuse("already_done", "该业务已办结，不能撤销"),
         ApplicationStatus::Rejected => refuse("already_rejected", "该业务未通过，无需撤销"),
-        ApplicationStatus::Accepted => refuse(
-            "not_a_reservation",
-            "受理中的业务不能撤销，请联系公积金中心",
-        ),
+        ApplicationStatus::Accepted => Ok(()),
         ApplicationStatus::Reserved => match effective_date {
             Some(date) if today < date => Ok(()),
             _ => refuse("reservation_due", "预约日期已到，不能撤销"),
@@ -142,10 +141,8 @@ mod tests {
             code(ApplicationStatus::Rejected, ymd(2018, 1, 5)),
             "already_rejected"
         );
-        assert_eq!(
-            code(ApplicationStatus::Accepted, ymd(2018, 1, 5)),
-            "not_a_reservation"
-        );
+        // 受理中 (a withdrawal the end-of-day run has not taken yet): cancellable, whatever the date.
+        assert!(check_cancel(ApplicationStatus::Accepted, None, ymd(2018, 1, 5)).is_ok());
     }
 
     #[test]

@@ -152,7 +152,8 @@ async fn cancel(
     check_cancel(before.status, before.effective_date, today)?;
     let updated = sqlx::query(
         "UPDATE applications SET status = 'cancelled', open_slot = NULL, closed_at = $1 \
-         WHERE application_no = $2 AND personal_account = $3 AND status = 'reserved' AND effective_date > $4",
+         WHERE application_no = $2 AND personal_account = $3 \
+           AND (status = 'accepted' OR (status = 'reserved' AND effective_date > $4))",
     )
     .bind(now.timestamp())
     .bind(&application_no)

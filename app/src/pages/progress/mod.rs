@@ -1,5 +1,6 @@
 //! 业务进度查询 — every application with its timeline (已预约/受理中 → 已办结, or 已撤销 / 未通过 with
-//! the reason); 撤销 of a reservation before its date, confirmed first and checked by the server.
+//! the reason); 撤销 of a reservation before its date or of a withdrawal 受理中 until the end-of-day
+//! run takes it, confirmed first and checked by the server.
 
 use crate::api;
 use crate::layout::Frame;
@@ -22,11 +23,10 @@ pub fn ProgressPage() -> impl IntoView {
                     vec![
                         ("申请编号", p.application_no.clone()),
                         ("业务名称", p.kind.label().to_owned()),
-                        (
-                            "预约日期",
-                            p.effective_date.map(compact).unwrap_or_default(),
-                        ),
                     ]
+                    .into_iter()
+                    .chain(p.effective_date.map(|d| ("预约日期", compact(d))))
+                    .collect()
                 })
                 .unwrap_or_default()
         })
@@ -64,7 +64,7 @@ pub fn ProgressPage() -> impl IntoView {
                         </ol>
                     }.into_any(),
                 }}
-                <ConfirmDialog open=confirm title="确认撤销预约" rows on_confirm=Callback::new(move |_| cancel()) />
+                <ConfirmDialog open=confirm title="确认撤销" rows on_confirm=Callback::new(move |_| cancel()) />
             </section>
         </Frame>
     }

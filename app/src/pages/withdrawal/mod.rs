@@ -14,13 +14,17 @@ use shared::withdrawal::{
 #[component]
 pub fn Withdrawal() -> impl IntoView {
     let home = LocalResource::new(api::withdrawal_home);
+    // The page reloads its data after a 撤销 (the match below shadows the name).
+    let home_resource = home;
     view! {
         <Frame current="提取">
             <section class="card" aria-labelledby="withdrawal-title">
                 <h1 id="withdrawal-title">"提取"</h1>
                 {move || match home.get() {
                     None => view! { <p class="loading">"正在加载……"</p> }.into_any(),
-                    Some(Ok(home)) => view! { <WithdrawalForm home /> }.into_any(),
+                    Some(Ok(home)) => view! {
+                        <WithdrawalForm home on_changed=Callback::new(move |_| home_resource.refetch()) />
+                    }.into_any(),
                     Some(Err(error)) => view! { <p class="form__message" role="alert">{error.message}</p> }.into_any(),
                 }}
             </section>
@@ -29,7 +33,7 @@ pub fn Withdrawal() -> impl IntoView {
 }
 
 #[component]
-fn WithdrawalForm(home: WithdrawalHome) -> impl IntoView {
+fn WithdrawalForm(home: WithdrawalHome, on_changed: Callback<()>) -> impl IntoView {
     let materials = RwSignal::new(home.materials.clone());
     let adding = RwSignal::new(false);
     let confirm = RwSignal::new(false);
@@ -67,13 +71,12 @@ fn WithdrawalForm(home: WithdrawalHome) -> impl IntoView {
     view! {
         <MemberHeaderView header=home.header name_label="个人姓名：" />
         <h2>"提取材料列表："</h2>
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="提取材料列表">
             <table class="table">
-                <thead><tr><th>"选择"</th><th>"提取材料编号"</th><th>"提取原因"</th><th>"地址"</th><th>"提取限额(元)"</th><th>"剩余额度"</th><th>"材料状态"</th></tr></thead>
+                <thead><tr><th>"提取材料编号"</th><th>"提取原因"</th><th>"地址"</th><th>"提取限额(元)"</th><th>"剩余额度"</th><th>"材料状态"</th></tr></thead>
                 <tbody>
                     {move || materials.get().into_iter().map(|m| view! {
                         <tr>
-                            <td><input type="checkbox" aria-label=format!("选择{}", m.material_no) /></td>
                             <td>{m.material_no}</td><td>{m.reason}</td><td>{m.address}</td>
                             <td class="num">{yuan(m.limit)}</td><td class="num">{yuan(m.remaining)}</td>
                             <td>{m.status}</td>
@@ -89,12 +92,9 @@ fn WithdrawalForm(home: WithdrawalHome) -> impl IntoView {
             <dt>"账户余额："</dt><dd>{yuan(home.balance)}</dd>
             <dt>"账户状态："</dt><dd>{home.account_status.label()}</dd>
             <dt>"收款储蓄卡："</dt><dd>{card}</dd>
+            <dt id="amount-label">"提取金额："</dt><dd aria-labelledby="amount-label">{yuan(amount)}</dd>
         </dl>
-        <div class="field">
-            <label for="amount">"提取金额："</label>
-            <input id="amount" type="text" readonly value=yuan(amount) />
-            <span class="hint">"退休销户提取须提取账户全部余额，并转入本人名下正常储蓄卡。"</span>
-        </div>
+        <p class="hint">"退休销户提取须提取账户全部余额，并转入本人名下正常储蓄卡。"</p>
         {(!home.unmet.is_empty()).then(|| view! {
             <div class="notice notice--warning notice--block" role="note" aria-label="不符合条件">
                 <p>"您暂不符合退休销户提取条件："</p>
@@ -104,12 +104,7 @@ fn WithdrawalForm(home: WithdrawalHome) -> impl IntoView {
         {home.refusal.clone().map(|message| view! {
             <p class="notice notice--warning" role="note">{format!("当前不能提交：{message}。")}</p>
         })}
-        {home.pending.clone().map(|no| view! {
-            <p class="notice" role="note">
-                {format!("您已有受理中的提取业务（申请编号 {no}），办结前不能再次提交。")}
-                <a href="/progress">"业务进度查询"</a>
-            </p>
-        })}
+        {home.pending.clone().map(|no| view! { <PendingWithdrawal application_no=no on_cancelled=on_changed /> })}
         <div class="actions">
             <button type="button" class="button button--primary" disabled=move || { blocked || accepted() }
                 on:click=move |_| { key.set(api::idempotency_key()); sent.set(None); confirm.set(true); }>"提交"</button>
@@ -188,5 +183,45 @@ fn MaterialForm(materials: RwSignal<Vec<Material>>, adding: RwSignal<bool>) -> i
                 <button type="button" class="button" on:click=move |_| adding.set(false)>"取消"</button>
             </div>
         </form>
+    }
+}
+
+/// A withdrawal 受理中: it can be cancelled here (as in 业务进度查询) until the end-of-day run
+/// takes it; the server decides which came first.
+#[component]
+fn PendingWithdrawal(application_no: String, on_cancelled: Callback<()>) -> impl IntoView {
+    let confirm = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let rows = Signal::derive({
+        let no = application_no.clone();
+        move || {
+            vec![
+                ("申请编号", no.clone()),
+                ("业务名称", "退休销户提取".to_owned()),
+            ]
+        }
+    });
+    let cancel = {
+        let no = application_no.clone();
+        move || {
+            let no = no.clone();
+            leptos::task::spawn_local(async move {
+                match api::cancel(&no).await {
+                    Ok(_) => on_cancelled.run(()),
+                    Err(e) => error.set(Some(e.message)),
+                }
+            });
+        }
+    };
+    view! {
+        <div class="notice notice--warning" role="note" aria-label="受理中的提取">
+            <p>
+                {format!("您已有受理中的提取业务（申请编号 {application_no}），办结前不能再次提交；日终处理前可以撤销。")}
+                <a href="/progress">"业务进度查询"</a>
+            </p>
+            <button type="button" class="button" on:click=move |_| { error.set(None); confirm.set(true); }>"撤销"</button>
+        </div>
+        <p class="form__message" role="alert">{move || error.get()}</p>
+        <ConfirmDialog open=confirm title="确认撤销" rows on_confirm=Callback::new(move |_| cancel()) />
     }
 }
