@@ -62,6 +62,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/logout", post(logout))
         .route("/account/me", get(me))
         .route("/test/sms-outbox/{phone}", get(test_outbox))
+        .route("/test/twin", post(crate::demo::twin::twin))
 }
 
 /// The client's address, for the audit log and the SMS limits.

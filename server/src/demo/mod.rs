@@ -5,6 +5,7 @@
 mod accounts;
 mod history;
 mod people;
+pub mod twin;
 
 pub use accounts::DEMO_PASSWORD;
 
