@@ -32,7 +32,7 @@ test.describe.serial('日终批处理', () => {
     await keepScreenshot(page, testInfo, 'progress-done');
     await page.goto('/withdrawal');
     await expect(page.getByText('销户', { exact: true })).toBeVisible();
-    await expect(page.getByLabel('提取金额：')).toHaveValue('0.00');
+    await expect(page.getByLabel('提取金额：')).toHaveText('0.00');
     await expect(page.getByRole('note', { name: '不符合条件' })).toContainText('账户状态须为封存（当前为销户）');
   });
 
@@ -46,7 +46,7 @@ test.describe.serial('日终批处理', () => {
     await expect(page.getByText('已有部分提前还本预约')).toHaveCount(0);
     await keepScreenshot(page, testInfo, 'loans-after-batch');
     await row.getByRole('link', { name: '详情' }).click();
-    await expect(page.getByText('3310.48', { exact: true })).toBeVisible();
+    await expect(page.getByText('3,310.48', { exact: true })).toBeVisible();
     await expect(page.getByText('272', { exact: true })).toBeVisible();
     await page.getByRole('link', { name: '明细' }).click();
     await expect(page.getByRole('row', { name: /20180109/ })).toContainText('636,609.84');

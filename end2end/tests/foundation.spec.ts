@@ -7,7 +7,7 @@ test('the login page loads cleanly in Chinese', async ({ page }, testInfo) => {
   const login = new LoginPage(page);
   await login.open();
 
-  await expect(page).toHaveTitle('公积金个人网厅');
+  await expect(page).toHaveTitle('个人用户登录 - 个人网上服务大厅');
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
   await expect(login.username).toBeVisible();
   await expect(login.password).toBeVisible();

@@ -5,9 +5,12 @@ import { keepScreenshot, watchPage } from './pages/watch';
 const TONG_YI = { name: '佟一', idNumber: '220102198005202134', phone: '13904310002' };
 const PASSWORD = 'Tong2018!';
 
-/** The figure in the trial's result row labelled `label`. */
+/** The figure in the row labelled `label` of the page's figures (the 预约 block apart). */
 const figure = (page: import('@playwright/test').Page, label: string) =>
-  page.getByRole('row', { name: new RegExp(`^${label}`) }).getByRole('cell');
+  page.locator('table:not([aria-label="预约"])').getByRole('row', { name: new RegExp(`^${label}`) }).getByRole('cell');
+/** A figure of the manual's 预约 block under 选择还款方式. */
+const reserved = (page: import('@playwright/test').Page, label: string) =>
+  page.getByRole('table', { name: '预约' }).getByRole('row', { name: new RegExp(`^${label}`) }).getByRole('cell');
 
 test.describe.serial('贷款：部分提前还本、提前结清、变更还款账号', () => {
   test.beforeEach(async ({ page }) => {
@@ -35,7 +38,7 @@ test.describe.serial('贷款：部分提前还本、提前结清、变更还款�
     await keepScreenshot(page, testInfo, 'loan-history');
     await page.getByRole('link', { name: '还款计划' }).click();
     await expect(page.getByText(/剩余272期/)).toBeVisible();
-    await expect(page.getByRole('row', { name: /^1 20180128/ })).toContainText('1751.23');
+    await expect(page.getByRole('row', { name: /^1 20180128/ })).toContainText('1,751.23');
     await page.getByRole('button', { name: '下一页' }).click();
     await expect(page.getByText('第2/12页')).toBeVisible();
     await expect(page.getByRole('row', { name: /^25 20200128/ })).toBeVisible();
@@ -48,7 +51,7 @@ test.describe.serial('贷款：部分提前还本、提前结清、变更还款�
   test('部分提前还本: the seed figures appear as soon as the inputs are valid', async ({ page }, testInfo) => {
     await page.goto('/loans/2015000211/prepayment');
     await expect(page.getByRole('heading', { name: '部分提前还本' })).toBeVisible();
-    await expect(figure(page, '当期应还合计')).toHaveText('3362.48');
+    await expect(figure(page, '当期应还合计')).toHaveText('3,362.48');
     // No request is made for a trial: it is computed in the browser.
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
@@ -56,26 +59,38 @@ test.describe.serial('贷款：部分提前还本、提前结清、变更还款�
     await page.getByLabel('约定还款日期').selectOption({ label: '20180109' });
     await page.getByLabel('调整方式').selectOption({ label: '还款额下降，止贷期不变' });
     await page.getByLabel('提前还本金额').fill('10000');
-    await expect(figure(page, '变更后月还款额')).toHaveText('3310.48');
+    await expect(figure(page, '变更后月还款额')).toHaveText('3,310.48');
     await expect(figure(page, '变更后剩余期数')).toHaveText('272');
     await expect(figure(page, '变更后到期日期')).toHaveText('20400828');
-    await expect(figure(page, '提前还款总额')).toHaveText('10009.93');
+    await expect(figure(page, '提前还款总额')).toHaveText('10,009.93');
     await expect(figure(page, '提前还本利息')).toHaveText('9.93');
-    await expect(figure(page, '变更后贷款余额')).toHaveText('636609.84');
+    await expect(figure(page, '变更后贷款余额')).toHaveText('636,609.84');
     await expect(figure(page, '退还利息')).toHaveText('0.00');
+    // The manual's 预约 block under 选择还款方式 (its 10000 printed in the hall's one style).
+    await expect(page.getByLabel('选择还款方式')).toHaveValue('reserve');
+    await expect(reserved(page, '预约提前还款总额')).toHaveText('10,009.93');
+    await expect(reserved(page, '预约提前结清本金')).toHaveText('10,000.00');
+    await expect(reserved(page, '预约提前结清利息')).toHaveText('9.93');
+    await expect(reserved(page, '退还利息')).toHaveText('0.00');
 
     await page.getByLabel('约定还款日期').selectOption({ label: '20180110' });
     await page.getByLabel('调整方式').selectOption({ label: '还款额不变，止贷期提前' });
-    await expect(figure(page, '变更后月还款额')).toHaveText('3362.48');
+    await expect(figure(page, '变更后月还款额')).toHaveText('3,362.48');
     await expect(figure(page, '变更后剩余期数')).toHaveText('266');
     await expect(figure(page, '变更后到期日期')).toHaveText('20400228');
-    await expect(figure(page, '提前还款总额')).toHaveText('10010.83');
+    await expect(figure(page, '提前还款总额')).toHaveText('10,010.83');
     await expect(figure(page, '提前还本利息')).toHaveText('10.83');
+    await expect(reserved(page, '预约提前还款总额')).toHaveText('10,010.83');
+    await expect(reserved(page, '预约提前结清利息')).toHaveText('10.83');
+    // Amounts may be typed as the hall prints them; the page says what it understood.
+    await page.getByLabel('提前还本金额').fill('１０，０００.00');
+    await expect(page.getByText('即 10,000.00 元')).toBeVisible();
+    await expect(figure(page, '提前还款总额')).toHaveText('10,010.83');
     expect(requests.filter((u) => u.includes('/api/'))).toEqual([]);
 
     // The other modes side by side, and the chart.
     await expect(page.getByRole('heading', { name: '各调整方式对比' })).toBeVisible();
-    await expect(page.getByRole('img', { name: '剩余本金随时间变化' })).toBeVisible();
+    await expect(page.getByRole('group', { name: '剩余本金随时间变化' })).toBeVisible();
     await keepScreenshot(page, testInfo, 'prepayment');
 
     await page.getByLabel('提前还本金额').fill('1500');
@@ -87,7 +102,7 @@ test.describe.serial('贷款：部分提前还本、提前结清、变更还款�
     await expect(page.getByRole('heading', { name: '调整月还款额' })).toBeVisible();
     await page.getByLabel('变更后剩余期数').fill('200');
     // 646609.84 at 3.25 % over 200 months, from the next due date 20180128.
-    await expect(figure(page, '变更后月还款额')).toHaveText('4191.60');
+    await expect(figure(page, '变更后月还款额')).toHaveText('4,191.60');
     await expect(figure(page, '变更后到期日期')).toHaveText('20340828');
     await expect(figure(page, '生效日期')).toHaveText('20180128');
     await expect(figure(page, '利息变化')).toHaveText(/^-\d+\.\d\d$/);
@@ -99,7 +114,7 @@ test.describe.serial('贷款：部分提前还本、提前结清、变更还款�
   test('offline: with the network off the trial page still loads and computes', async ({ page, context }, testInfo) => {
     const problems = watchPage(page);
     await page.goto('/loans/2015000211/prepayment');
-    await expect(figure(page, '当期应还合计')).toHaveText('3362.48');
+    await expect(figure(page, '当期应还合计')).toHaveText('3,362.48');
     // The service worker is installed and controls the page.
     await page.evaluate(() => navigator.serviceWorker.ready);
     await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
@@ -113,8 +128,8 @@ test.describe.serial('贷款：部分提前还本、提前结清、变更还款�
       await expect(page.getByRole('status').filter({ hasText: '当前网络未连接' })).toContainText('提交业务需要网络连接');
       await page.getByLabel('约定还款日期').selectOption({ label: '20180109' });
       await page.getByLabel('提前还本金额').fill('10000');
-      await expect(figure(page, '变更后月还款额')).toHaveText('3310.48');
-      await expect(figure(page, '变更后贷款余额')).toHaveText('636609.84');
+      await expect(figure(page, '变更后月还款额')).toHaveText('3,310.48');
+      await expect(figure(page, '变更后贷款余额')).toHaveText('636,609.84');
       await keepScreenshot(page, testInfo, 'prepayment-offline');
       await page.getByRole('button', { name: '提交' }).click();
       await page.getByRole('dialog').getByRole('button', { name: '确定' }).click();
@@ -130,34 +145,39 @@ test.describe.serial('贷款：部分提前还本、提前结清、变更还款�
     await page.goto('/loans/2015000211/settlement');
     await page.getByLabel('约定还款日').selectOption({ label: '20180110' });
     await expect(figure(page, '提前结清利息')).toHaveText('700.49');
-    await expect(figure(page, '提前还款总额')).toHaveText('647310.33');
-    await expect(figure(page, '提前结清本金')).toHaveText('646609.84');
+    await expect(figure(page, '提前还款总额')).toHaveText('647,310.33');
+    await expect(figure(page, '提前结清本金')).toHaveText('646,609.84');
     await expect(figure(page, '当前账务日期')).toHaveText('20180105');
-    await expect(page.getByRole('note')).toContainText('12月1日至次年1月31日');
+    await expect(reserved(page, '预约提前还款总额')).toHaveText('647,310.33');
+    await expect(reserved(page, '预约提前结清本金')).toHaveText('646,609.84');
+    await expect(reserved(page, '预约提前结清利息')).toHaveText('700.49');
+    await expect(reserved(page, '退还利息')).toHaveText('0.00');
+    // The blackout already decides: the page says so before anything is filled, 提交 is off.
+    const refusal = page.getByRole('note').filter({ hasText: '当前不能提交' });
+    await expect(refusal).toContainText('12月1日至次年1月31日');
+    await expect(page.getByRole('button', { name: '提交' })).toBeDisabled();
     await keepScreenshot(page, testInfo, 'settlement');
-    await page.getByRole('button', { name: '提交' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: '确定' }).click();
-    await expect(page.getByRole('alert').filter({ hasText: '不能办理提前结清业务' })).toBeVisible();
   });
 
   test('a prepayment is reserved once; a second one is refused while it is open', async ({ page }, testInfo) => {
     await page.goto('/loans/2015000211/prepayment');
     await page.getByLabel('约定还款日期').selectOption({ label: '20180109' });
     await page.getByLabel('提前还本金额').fill('10000');
-    await expect(figure(page, '提前还款总额')).toHaveText('10009.93');
+    await expect(figure(page, '提前还款总额')).toHaveText('10,009.93');
+    if (testInfo.project.name !== 'desktop') {
+      // The desktop run made the reservation: one open application per loan, said up front.
+      await expect(page.getByRole('note').filter({ hasText: '已有办理中的业务（部分提前还本，申请编号' })).toBeVisible();
+      await expect(page.getByRole('button', { name: '提交' })).toBeDisabled();
+      return;
+    }
     await page.getByRole('button', { name: '提交' }).click();
     const dialog = page.getByRole('dialog', { name: '确认部分提前还本' });
-    await expect(dialog).toContainText('10009.93');
+    await expect(dialog).toContainText('10,009.93');
     await dialog.getByRole('button', { name: '确定' }).click();
-    if (testInfo.project.name === 'desktop') {
-      await expect(page.getByRole('status').filter({ hasText: '部分提前还本：已预约' })).toBeVisible();
-      await expect(page.getByText(/申请编号：2018010\d{9}/)).toBeVisible();
-      await page.goto('/loans');
-      await expect(page.getByRole('status')).toContainText('已有部分提前还本预约');
-    } else {
-      // The desktop run made the reservation: one open application per loan.
-      await expect(page.getByRole('alert').filter({ hasText: '已有办理中的业务' })).toBeVisible();
-    }
+    await expect(page.getByRole('status').filter({ hasText: '部分提前还本：已预约' })).toBeVisible();
+    await expect(page.getByText(/申请编号：2018010\d{9}/)).toBeVisible();
+    await page.goto('/loans');
+    await expect(page.getByRole('status')).toContainText('已有部分提前还本预约');
   });
 
   test('变更还款账号 end to end', async ({ page }, testInfo) => {

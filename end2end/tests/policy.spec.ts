@@ -6,8 +6,9 @@ import { ensureLoggedIn } from './pages/account';
 const TONG_YI = { name: '佟一', idNumber: '220102198005202134', phone: '13904310002' };
 const PASSWORD = 'Tong2018!';
 
+/** The figure in the row labelled `label` of the page's figures (the 预约 block apart). */
 const figure = (page: import('@playwright/test').Page, label: string) =>
-  page.getByRole('row', { name: new RegExp(`^${label}`) }).getByRole('cell');
+  page.locator('table:not([aria-label="预约"])').getByRole('row', { name: new RegExp(`^${label}`) }).getByRole('cell');
 
 test.describe('after business hours (17:00)', () => {
   test.use({ baseURL: process.env.HPF_LATE_URL });
@@ -15,13 +16,17 @@ test.describe('after business hours (17:00)', () => {
   test('the trial still computes, the submission is refused', async ({ page }) => {
     await ensureLoggedIn(page.request, TONG_YI, PASSWORD);
     await page.goto('/loans/2015000211/prepayment');
-    await expect(page.getByRole('note')).toContainText('办理类业务仅在工作日09:00-16:30办理');
+    // Said before anything is filled, with when it will be possible; 提交 stays off.
+    const refusal = page.getByRole('note').filter({ hasText: '当前不能提交' });
+    await expect(refusal).toContainText('办理类业务仅在工作日09:00-16:30办理');
+    await expect(refusal).toContainText('最早可于2018-01-08 09:00办理');
     await page.getByLabel('约定还款日期').selectOption({ label: '20180109' });
     await page.getByLabel('提前还本金额').fill('10000');
-    await expect(figure(page, '提前还款总额')).toHaveText('10009.93');
-    await page.getByRole('button', { name: '提交' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: '确定' }).click();
-    await expect(page.getByRole('alert').filter({ hasText: '最早可于2018-01-08 09:00办理' })).toBeVisible();
+    await expect(figure(page, '提前还款总额')).toHaveText('10,009.93');
+    await expect(page.getByRole('button', { name: '提交' })).toBeDisabled();
+    // The server refuses whatever is sent (the same message the page gave).
+    const context = await (await page.request.get('/api/loans/2015000211/context')).json();
+    expect(context.prepayment_refusal).toContain('最早可于2018-01-08 09:00办理');
   });
 });
 
@@ -32,7 +37,7 @@ test.describe('with the older 30 Dec – 3 Jan window configured', () => {
     await ensureLoggedIn(page.request, TONG_YI, PASSWORD);
     await page.goto('/loans/2015000211/settlement');
     await page.getByLabel('约定还款日').selectOption({ label: '20180110' });
-    await expect(figure(page, '提前还款总额')).toHaveText('647310.33');
+    await expect(figure(page, '提前还款总额')).toHaveText('647,310.33');
     // The 说明 states the configured window, not a fixed text.
     await expect(page.getByText('每年12月30日至次年1月3日及约定还款日前一天')).toBeVisible();
     await page.getByRole('button', { name: '提交' }).click();

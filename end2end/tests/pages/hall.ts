@@ -1,0 +1,58 @@
+import { Page, expect } from '@playwright/test';
+
+
+/** Every screen of the hall with the heading that shows it is loaded. */
+export const OPEN_SCREENS: [string, string][] = [
+  ['/login', '个人用户登录'],
+  ['/register', '个人用户注册'],
+  ['/forgot', '重置密码'],
+  ['/calculator', '贷款试算器'],
+];
+/** The screens behind the login, for a citizen with the loan `loan`. */
+export const citizenScreens = (loan: string): [string, string][] => [
+  ['/home', '我的住房公积金首页'],
+  ['/loans', '我的住房公积金'],
+  [`/loans/${loan}`, '贷款详情'],
+  [`/loans/${loan}/history`, '贷款明细'],
+  [`/loans/${loan}/schedule`, '还款计划'],
+  [`/loans/${loan}/prepayment`, '部分提前还本'],
+  [`/loans/${loan}/settlement`, '提前结清贷款'],
+  [`/loans/${loan}/account`, '变更还款账号'],
+  [`/loans/${loan}/adjust`, '调整月还款额'],
+  ['/withdrawal', '提取'],
+  ['/progress', '业务进度查询'],
+  ['/print', '查询打印'],
+];
+
+/** The browser's title for a screen. */
+export const title = (screen: string) => `${screen} - 个人网上服务大厅`;
+
+/** Opens a screen and waits until its heading and its data are there. */
+export async function openScreen(page: Page, path: string, heading: string) {
+  await page.goto(path);
+  await expect(page.getByRole('heading', { name: heading, exact: true }).first()).toBeVisible();
+  await expect(page.getByText('正在加载')).toHaveCount(0);
+}
+
+/** How far the page itself scrolls sideways (0 when it reflows); tables scroll in their own box. */
+export async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+/** Columns cut off: tables whose own scroll box hides part of them. */
+export async function clippedTables(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll<HTMLElement>('.table-scroll'))
+      .filter((box) => box.scrollWidth > box.clientWidth + 1)
+      .map((box) => box.getAttribute('aria-label') ?? '?'),
+  );
+}
+
+/** Switches between 标准版 and 关怀版 with the header's switch, as a citizen does. */
+export async function chooseMode(page: Page, elder: boolean) {
+  const toElder = page.getByRole('button', { name: '关怀版' });
+  const toStandard = page.getByRole('button', { name: '标准版' });
+  if (elder && (await toElder.count()) > 0) await toElder.click();
+  if (!elder && (await toStandard.count()) > 0) await toStandard.click();
+  await expect(page.locator('html')).toHaveClass(elder ? /\belder\b/ : /^(?!.*\belder\b)/);
+}
