@@ -3,7 +3,7 @@
 //! calls carry the CSRF header the server requires.
 
 use gloo_net::http::{Request, Response};
-use leptos::prelude::{ArcRwSignal, Get, Set};
+use leptos::prelude::{ArcRwSignal, Get, GetUntracked, Set};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use shared::account::wire::{
@@ -52,12 +52,18 @@ fn offline() -> ApiError {
 
 /// Whether the last GET was answered from the offline snapshot (the page says so).
 pub fn is_offline() -> bool {
+    OFFLINE.with(|offline| offline.get().is_some())
+}
+
+/// When the oldest snapshot on screen was saved (ms since the epoch, the device's clock: it only
+/// tells the citizen how old the figures are), while offline.
+pub fn offline_saved_at() -> Option<f64> {
     OFFLINE.with(|offline| offline.get())
 }
 
 thread_local! {
     /// Reference-counted, not arena-owned: it must outlive whichever page first read it.
-    static OFFLINE: ArcRwSignal<bool> = ArcRwSignal::new(false);
+    static OFFLINE: ArcRwSignal<Option<f64>> = ArcRwSignal::new(None);
 }
 
 /// The snapshot: the last answer of every GET this citizen saw (loan, trial context with the
@@ -70,14 +76,25 @@ mod snapshot {
         web_sys::window()?.local_storage().ok()?
     }
 
+    /// The answer, and beside it (`…@<path>`) when it was saved.
     pub fn keep(path: &str, text: &str) {
         if let Some(storage) = storage() {
             let _ = storage.set_item(&format!("{PREFIX}{path}"), text);
+            let now = js_sys::Date::now().to_string();
+            let _ = storage.set_item(&format!("{PREFIX}@{path}"), &now);
         }
     }
 
     pub fn read(path: &str) -> Option<String> {
         storage()?.get_item(&format!("{PREFIX}{path}")).ok()?
+    }
+
+    pub fn saved_at(path: &str) -> Option<f64> {
+        storage()?
+            .get_item(&format!("{PREFIX}@{path}"))
+            .ok()??
+            .parse()
+            .ok()
     }
 
     pub fn clear() {
@@ -102,11 +119,17 @@ async fn get_text(path: &str) -> Result<String, ApiError> {
         Ok(response) => response,
         Err(_) => {
             let kept = snapshot::read(path);
-            OFFLINE.with(|offline| offline.set(kept.is_some()));
+            if kept.is_some() {
+                let saved = snapshot::saved_at(path).unwrap_or(0.0);
+                OFFLINE.with(|offline| {
+                    let oldest = offline.get_untracked().map_or(saved, |was| was.min(saved));
+                    offline.set(Some(oldest));
+                });
+            }
             return kept.ok_or_else(offline);
         }
     };
-    OFFLINE.with(|offline| offline.set(false));
+    OFFLINE.with(|offline| offline.set(None));
     if response.status() == 401 {
         snapshot::clear();
     }
@@ -175,6 +198,11 @@ pub async fn login(request: &LoginRequest) -> Result<Done, ApiError> {
 pub async fn logout() -> Result<Done, ApiError> {
     snapshot::clear();
     post("/account/logout", &Empty {}).await
+}
+
+/// The idle timeout ended the session in this tab: its snapshot goes (the server's ends on its own).
+pub fn forget_session() {
+    snapshot::clear();
 }
 
 /// Whether this browser holds the snapshot of a live session (cleared at logout and on a 401).

@@ -76,10 +76,19 @@ pub fn OfflineNotice() -> impl IntoView {
     view! {
         <Show when=api::is_offline>
             <p class="notice notice--warning offline-notice" role="status">
-                "当前网络未连接：页面显示的是您上次在线时的数据，试算照常可用；提交业务需要网络连接。"
+                {move || format!(
+                    "当前网络未连接：页面显示的是您上次在线时保存的数据（保存于 {}），试算照常可用；提交业务需要网络连接。",
+                    api::offline_saved_at().map(saved_time).unwrap_or_default()
+                )}
             </p>
         </Show>
     }
+}
+
+/// "2018/1/5 10:02:11": when a snapshot was saved, as the device's locale writes it.
+fn saved_time(ms: f64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+    String::from(date.to_locale_string("zh-CN", &wasm_bindgen::JsValue::UNDEFINED))
 }
 
 #[component]

@@ -280,3 +280,45 @@ test('提取: a withdrawal 受理中 can be cancelled on the page until the end-
   await page.getByRole('link', { name: '业务进度查询' }).first().click();
   await expect(page.getByRole('listitem', { name: /^退休销户提取 / })).toContainText('已撤销');
 });
+
+test('offline: every screen opened online opens again from its snapshot, with when it was saved', async ({ page, context }) => {
+  const loan = (await loggedInTwin(page.request, DEMO.TONG_YI)).borrowerNos[0];
+  // Online, as a citizen goes: 首页 → 贷款 → 详情 → 明细 → 还款计划, then 业务进度查询 and 提取.
+  await openScreen(page, '/home', '我的住房公积金首页');
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  await page.getByRole('navigation', { name: '我的业务' }).getByRole('link', { name: '贷款', exact: true }).click();
+  await expect(page.getByText('646,609.84').locator('visible=true').first()).toBeVisible();
+  await page.getByRole('link', { name: '详情' }).locator('visible=true').first().click();
+  await expect(page.getByRole('heading', { name: '贷款详情' })).toBeVisible();
+  await page.getByRole('link', { name: '明细' }).first().click();
+  await expect(page.getByRole('heading', { name: '贷款明细' })).toBeVisible();
+  await page.getByRole('link', { name: '还款计划' }).first().click();
+  await expect(page.getByText(/剩余272期/)).toBeVisible();
+  const nav = page.getByRole('navigation', { name: '业务导航' });
+  await nav.getByRole('link', { name: '业务进度查询' }).click();
+  await expect(page.getByRole('heading', { name: '业务进度查询' })).toBeVisible();
+  await nav.getByRole('link', { name: '提取' }).click();
+  await expect(page.getByRole('heading', { name: '提取', exact: true })).toBeVisible();
+  await expect(page.getByText('正在加载')).toHaveCount(0);
+
+  await context.setOffline(true);
+  try {
+    for (const [path, heading, figure] of [
+      ['/home', '我的住房公积金首页', '佟一，您好！'],
+      ['/loans', '我的住房公积金', '646,609.84'],
+      [`/loans/${loan}`, '贷款详情', '等额本息'],
+      [`/loans/${loan}/history`, '贷款明细', '646,609.84'],
+      [`/loans/${loan}/schedule`, '还款计划', '1,751.23'],
+      ['/progress', '业务进度查询', '暂无业务申请'],
+      ['/withdrawal', '提取', '公司六七七七'],
+    ]) {
+      await page.goto(path);
+      await expect(page.getByRole('heading', { name: heading, exact: true })).toBeVisible();
+      await expect(page.getByText(figure).locator('visible=true').first()).toBeVisible();
+      await expect(page.getByRole('status').filter({ hasText: '当前网络未连接' })).toContainText(/保存于 \d{4}\/\d{1,2}\/\d{1,2}/);
+    }
+  } finally {
+    await context.setOffline(false);
+  }
+});

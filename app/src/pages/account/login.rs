@@ -68,8 +68,9 @@ pub fn Login() -> impl IntoView {
     let expired = move || query.with(|q| q.get("expired").is_some());
 
     // Back onto the login page while the session is live goes on to where the citizen was going
-    // (only asked when this browser holds a session's snapshot: no request for a stranger).
-    if api::may_be_logged_in() {
+    // (only asked when this browser holds a session's snapshot: no request for a stranger; never
+    // after the idle timeout sent the citizen here).
+    if api::may_be_logged_in() && !expired() {
         let navigate = use_navigate();
         let me = LocalResource::new(api::me);
         Effect::new(move |_| {

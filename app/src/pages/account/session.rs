@@ -63,6 +63,7 @@ pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
             let quiet = js_sys::Date::now() - api::last_activity();
             if quiet >= idle_ms {
                 gone.set(true);
+                api::forget_session();
                 to_login(true);
             } else {
                 warn.set(quiet >= idle_ms - 60_000.0);

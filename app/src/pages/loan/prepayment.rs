@@ -243,7 +243,7 @@ pub(super) fn Comparison(
     view! {
         <Show when=move || !comparisons.with(Vec::is_empty)>
             <h2>"各调整方式对比"</h2>
-            <div class="table-scroll" tabindex="0" role="region" aria-label="各调整方式对比表">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="对比表">
                 <table class="table">
                     <thead><tr><th>"调整方式"</th><th>"变更后月还款额"</th><th>"变更后剩余期数"</th><th>"剩余应付利息"</th><th>"节省利息"</th></tr></thead>
                     <tbody>
