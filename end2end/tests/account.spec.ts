@@ -1,27 +1,16 @@
 import { expect, test } from '@playwright/test';
-import { CaptchaSolver, Login, Person, RegisterPage, RESET_PASSWORD, smsCode, typeWithSoftKeyboard } from './pages/account';
+import { CaptchaSolver, DEMO, Login, makeTwin, RegisterPage, smsCode, typeWithSoftKeyboard } from './pages/account';
 import { keepScreenshot, watchPage } from './pages/watch';
 
-// The two viewport projects share one database, so each uses its own demo people (佟一 is kept
-// for the loan spec).
-const people: Record<string, { member: Person; locked: Person; stranger: Person }> = {
-  desktop: {
-    member: { name: '冯七', idNumber: '220102197803121510', phone: '13904310001' },
-    locked: { name: '李梅', idNumber: '220102196106154224', phone: '13904310004' },
-    stranger: { name: '陈静', idNumber: '22010219580211642X', phone: '13904310006' },
-  },
-  phone: {
-    member: { name: '王五', idNumber: '220102195504183173', phone: '13904310003' },
-    locked: { name: '赵六', idNumber: '220102196009015310', phone: '13904310005' },
-    stranger: { name: '孙八', idNumber: '220102198207077511', phone: '13904310007' },
-  },
-};
+// Each test makes the people it needs: twins of demo members (the same record under fresh
+// numbers), unregistered or registered, so every test runs alone and in any order.
 const PASSWORD = 'Hall2018!';
-const NEW_PASSWORD = RESET_PASSWORD;
+const NEW_PASSWORD = 'Reset2018#';
 
-test.describe.serial('注册、登录、忘记密码', () => {
+test.describe('注册、登录、忘记密码', () => {
   test('a mismatched name is refused with the manual message, then registration succeeds', async ({ page, request }, testInfo) => {
-    const { member, stranger } = people[testInfo.project.name];
+    const member = await makeTwin(request, DEMO.FENG_QI);
+    const stranger = await makeTwin(request, DEMO.CHEN_JING);
     const problems = watchPage(page);
     const register = new RegisterPage(page, new CaptchaSolver(page));
     await register.open();
@@ -55,8 +44,8 @@ test.describe.serial('注册、登录、忘记密码', () => {
     expect(problems.filter((p) => !/\b422\b/.test(p))).toEqual([]);
   });
 
-  test('log in with the soft keyboard only, after a wrong captcha and 换一张', async ({ page }, testInfo) => {
-    const { member } = people[testInfo.project.name];
+  test('log in with the soft keyboard only, after a wrong captcha and 换一张', async ({ page, request }, testInfo) => {
+    const member = await makeTwin(request, DEMO.FENG_QI, PASSWORD);
     const captcha = new CaptchaSolver(page);
     await page.goto('/login');
     await page.getByLabel('用户名').fill(member.idNumber);
@@ -89,7 +78,7 @@ test.describe.serial('注册、登录、忘记密码', () => {
   });
 
   test('five wrong passwords lock the account with the remaining time', async ({ page, request }, testInfo) => {
-    const { locked } = people[testInfo.project.name];
+    const locked = await makeTwin(request, DEMO.LI_MEI);
     const captcha = new CaptchaSolver(page);
     const register = new RegisterPage(page, captcha);
     await register.registerAs(request, locked, PASSWORD);
@@ -107,7 +96,7 @@ test.describe.serial('注册、登录、忘记密码', () => {
   });
 
   test('forgot password, then log in with the new one and land where you wanted', async ({ page, request }, testInfo) => {
-    const { member } = people[testInfo.project.name];
+    const member = await makeTwin(request, DEMO.FENG_QI, PASSWORD);
     const captcha = new CaptchaSolver(page);
     await page.goto('/forgot');
     await expect(page.getByRole('heading', { name: '重置密码' })).toBeVisible();

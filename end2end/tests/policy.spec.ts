@@ -1,10 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { ensureLoggedIn } from './pages/account';
+import { DEMO, loggedInTwin } from './pages/account';
 
 // Servers configured differently from the demo (started by ./hall test): the same data at 17:00,
 // and with the settlement screen's older blackout window (30 Dec – 3 Jan).
-const TONG_YI = { name: '佟一', idNumber: '220102198005202134', phone: '13904310002' };
-const PASSWORD = 'Tong2018!';
+// Each test on a twin of 佟一 of its own (the seed's loan under a new number).
 
 /** The figure in the row labelled `label` of the page's figures (the 预约 block apart). */
 const figure = (page: import('@playwright/test').Page, label: string) =>
@@ -14,8 +13,8 @@ test.describe('after business hours (17:00)', () => {
   test.use({ baseURL: process.env.HPF_LATE_URL });
 
   test('the trial still computes, the submission is refused', async ({ page }) => {
-    await ensureLoggedIn(page.request, TONG_YI, PASSWORD);
-    await page.goto('/loans/2015000211/prepayment');
+    const loan = (await loggedInTwin(page.request, DEMO.TONG_YI)).borrowerNos[0];
+    await page.goto(`/loans/${loan}/prepayment`);
     // Said before anything is filled, with when it will be possible; 提交 stays off.
     const refusal = page.getByRole('note').filter({ hasText: '当前不能提交' });
     await expect(refusal).toContainText('办理类业务仅在工作日09:00-16:30办理');
@@ -25,7 +24,7 @@ test.describe('after business hours (17:00)', () => {
     await expect(figure(page, '提前还款总额')).toHaveText('10,009.93');
     await expect(page.getByRole('button', { name: '提交' })).toBeDisabled();
     // The server refuses whatever is sent (the same message the page gave).
-    const context = await (await page.request.get('/api/loans/2015000211/context')).json();
+    const context = await (await page.request.get(`/api/loans/${loan}/context`)).json();
     expect(context.prepayment_refusal).toContain('最早可于2018-01-08 09:00办理');
   });
 });
@@ -34,8 +33,8 @@ test.describe('with the older 30 Dec – 3 Jan window configured', () => {
   test.use({ baseURL: process.env.HPF_OLDER_URL });
 
   test('提前结清 on 20180110 is accepted', async ({ page }) => {
-    await ensureLoggedIn(page.request, TONG_YI, PASSWORD);
-    await page.goto('/loans/2015000211/settlement');
+    const loan = (await loggedInTwin(page.request, DEMO.TONG_YI)).borrowerNos[0];
+    await page.goto(`/loans/${loan}/settlement`);
     await page.getByLabel('约定还款日').selectOption({ label: '20180110' });
     await expect(figure(page, '提前还款总额')).toHaveText('647,310.33');
     // The 说明 states the configured window, not a fixed text.

@@ -1,13 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { ensureLoggedIn } from './pages/account';
+import { DEMO, loggedInTwin } from './pages/account';
 import { keepScreenshot, watchPage } from './pages/watch';
 
-// 吴十 (pre-registered demo borrower, README) is used by no other spec.
-const WU_SHI = { name: '吴十', idNumber: '220102197001019194', phone: '13904310009' };
 
 test('a minute before the idle timeout the hall warns; 继续使用 keeps the session, silence ends it', async ({ page }, testInfo) => {
   const problems = watchPage(page);
-  await ensureLoggedIn(page.request, WU_SHI, 'Demo2018!');
+  // A twin of 吴十 (a settled borrower): a person of this test's own.
+  await loggedInTwin(page.request, DEMO.WU_SHI);
   // The page's own clock, moved by the test: the warning counts from the last answer of the server.
   await page.clock.install();
   await page.goto('/home');

@@ -63,7 +63,7 @@ export async function smsCode(request: APIRequestContext, phone: string): Promis
   return /验证码(\d{6})/.exec(message)![1];
 }
 
-/** The password account.spec leaves its `member` people (冯七, 王五) with, after 忘记密码. */
+/** The password 冯七 is registered with by the spec that first needs him (withdrawal.spec). */
 export const RESET_PASSWORD = 'Reset2018#';
 
 export interface Person {
@@ -160,18 +160,26 @@ export interface Twin extends Person {
  * Nothing another test does touches it.
  */
 export async function loggedInTwin(request: APIRequestContext, personalAccount: string, password = 'Twin2018!'): Promise<Twin> {
+  const twin = await makeTwin(request, personalAccount, password);
+  await ensureLoggedIn(request, twin, password);
+  return twin;
+}
+
+/** A twin as above, registered with `password` if one is given, not logged in. */
+export async function makeTwin(request: APIRequestContext, personalAccount: string, password?: string): Promise<Twin> {
   const response = await request.post('/api/test/twin', {
     headers: { 'x-hpf-csrf': '1' },
     data: { personal_account: personalAccount, password },
   });
   expect(response.ok(), await response.text()).toBeTruthy();
   const t = await response.json();
-  const twin: Twin = {
+  return {
     name: t.name, idNumber: t.id_number, phone: t.phone, personalAccount: t.personal_account, borrowerNos: t.borrower_nos,
   };
-  await ensureLoggedIn(request, twin, password);
-  return twin;
 }
 
 /** 个人账号 of demo members, the originals of the tests' twins. */
-export const DEMO = { TONG_YI: '3816301', SUN_BA: '3816302', ZHOU_JIU: '3816303', WANG_WU: '4102201', FENG_QI: '3934081' };
+export const DEMO = {
+  FENG_QI: '3934081', TONG_YI: '3816301', SUN_BA: '3816302', ZHOU_JIU: '3816303', WU_SHI: '3816304',
+  WANG_WU: '4102201', LI_MEI: '4102202', CHEN_JING: '4102204',
+};
