@@ -91,7 +91,17 @@ test.describe('贷款：部分提前还本、提前结清、变更还款账号',
 
     // The other modes side by side, and the chart.
     await expect(page.getByRole('heading', { name: '各调整方式对比' })).toBeVisible();
-    await expect(page.getByRole('group', { name: '剩余本金随时间变化' })).toBeVisible();
+    const chart = page.getByRole('group', { name: '剩余本金随时间变化' });
+    await expect(chart).toBeVisible();
+    // Labelled axes, a legend that does not rely on colour, values on focus, a table behind it.
+    await expect(chart).toContainText('（万元）');
+    await expect(chart).toContainText('年');
+    await expect(page.getByText('提前还本前（虚线）')).toBeVisible();
+    const marker = chart.getByRole('img', { name: /^第5年末：提前还本前 [\d.]+ 万元，提前还本后 [\d.]+ 万元$/ });
+    await marker.focus();
+    await expect(page.getByText(/^第5年末：提前还本前 [\d.]+ 万元/).locator('visible=true')).toBeVisible();
+    await page.getByText('以表格查看（每5年）').click();
+    await expect(page.getByRole('row', { name: /^第5年/ })).toBeVisible();
     await keepScreenshot(page, testInfo, 'prepayment');
 
     await page.getByLabel('提前还本金额').fill('1500');

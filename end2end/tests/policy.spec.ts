@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { DEMO, loggedInTwin } from './pages/account';
 
 // Servers configured differently from the demo (started by ./hall test): the same data at 17:00,
-// and with the settlement screen's older blackout window (30 Dec – 3 Jan).
+// with the settlement screen's older blackout window (30 Dec – 3 Jan), and on 2018-01-10.
 // Each test on a twin of 佟一 of its own (the seed's loan under a new number).
 
 /** The figure in the row labelled `label` of the page's figures (the 预约 block apart). */
@@ -42,5 +42,18 @@ test.describe('with the older 30 Dec – 3 Jan window configured', () => {
     await page.getByRole('button', { name: '提交' }).click();
     await page.getByRole('dialog', { name: '确认提前结清贷款' }).getByRole('button', { name: '确定' }).click();
     await expect(page.getByRole('status').filter({ hasText: '提前结清贷款：已预约' })).toBeVisible();
+  });
+});
+
+test.describe('on a loan\'s due day (周九\'s loan, due on the 10th, on 2018-01-10)', () => {
+  test.use({ baseURL: process.env.HPF_DUEDAY_URL });
+
+  test('变更还款账号 says so before anything is filled, with when it opens again', async ({ page }) => {
+    const loan = (await loggedInTwin(page.request, DEMO.ZHOU_JIU)).borrowerNos[0];
+    await page.goto(`/loans/${loan}/account`);
+    const refusal = page.getByRole('note').filter({ hasText: '当前不能提交' });
+    await expect(refusal).toContainText('约定还款日（20180110）当天不得办理变更还款账户业务');
+    await expect(refusal).toContainText('最早可于2018-01-11 09:00办理');
+    await expect(page.getByRole('button', { name: '提交' })).toBeDisabled();
   });
 });
