@@ -1,9 +1,9 @@
 //! 变更还款账号: the new savings account twice; holder and bank stay the borrower's and the current
 //! bank's. Takes effect at once after the confirmation.
 
-use super::submit::{outcome, ConfirmDialog, Outcome, OutcomeView, RefusalNote};
 use super::{borrower_no, BusinessPage, MemberHeaderView};
 use crate::api;
+use crate::components::submit::{outcome, ConfirmDialog, Outcome, OutcomeView, RefusalNote};
 use leptos::prelude::*;
 use shared::loan::wire::{ChangeAccountSubmission, LoanDetail};
 use shared::member::CardNumber;

@@ -1,9 +1,11 @@
 //! 调整月还款额: new remaining periods within the policy; the trial shows the new installment,
 //! maturity and the interest difference; submitted as a reservation from the next due date.
 
-use super::submit::{outcome, ConfirmDialog, FiguresTable, Outcome, OutcomeView, RefusalNote};
 use super::{borrower_no, yuan, LoanFrame, MemberHeaderView, Tabs};
 use crate::api;
+use crate::components::submit::{
+    outcome, ConfirmDialog, FiguresTable, Outcome, OutcomeView, RefusalNote,
+};
 use leptos::prelude::*;
 use shared::date::compact;
 use shared::loan::trial::{adjust_term, parse_periods, AdjustTermTrial};

@@ -3,8 +3,8 @@
 //! `shared` (works offline); nothing is sent to the server.
 
 use super::prepayment::{trial_of, Comparison, ModeFields};
-use super::submit::FiguresTable;
 use super::yuan;
+use crate::components::submit::FiguresTable;
 use leptos::prelude::*;
 use shared::date::compact;
 use shared::loan::calculator::LoanTerms;

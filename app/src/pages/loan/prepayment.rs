@@ -3,9 +3,11 @@
 //! the citizen saw, and the server recomputes them before it accepts the reservation.
 
 use super::chart::BalanceChart;
-use super::submit::{outcome, ConfirmDialog, FiguresTable, Outcome, OutcomeView, RefusalNote};
 use super::{borrower_no, yuan, BusinessPage, MemberHeaderView};
 use crate::api;
+use crate::components::submit::{
+    outcome, ConfirmDialog, FiguresTable, Outcome, OutcomeView, RefusalNote,
+};
 use leptos::prelude::*;
 use shared::date::compact;
 use shared::loan::compare::{after_prepayment, compare_modes, ModeComparison};

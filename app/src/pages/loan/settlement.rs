@@ -2,9 +2,11 @@
 //! 说明. The trial works in a blackout (it is only a calculation); the page says when submitting
 //! will be possible.
 
-use super::submit::{outcome, ConfirmDialog, FiguresTable, Outcome, OutcomeView, RefusalNote};
 use super::{borrower_no, yuan, BusinessPage, MemberHeaderView};
 use crate::api;
+use crate::components::submit::{
+    outcome, ConfirmDialog, FiguresTable, Outcome, OutcomeView, RefusalNote,
+};
 use leptos::prelude::*;
 use shared::date::{compact, parse_date};
 use shared::loan::trial::{settlement, SettlementTrial};

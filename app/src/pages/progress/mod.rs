@@ -3,8 +3,8 @@
 //! run takes it, confirmed first and checked by the server.
 
 use crate::api;
+use crate::components::submit::ConfirmDialog;
 use crate::layout::Frame;
-use crate::pages::loan::submit::ConfirmDialog;
 use leptos::prelude::*;
 use shared::date::compact;
 use shared::money::format_thousands;

@@ -3,9 +3,9 @@
 //! `shared::withdrawal`, checked again by the server) and 提交 stays disabled until none is left.
 
 use crate::api;
+use crate::components::figures::{yuan, MemberHeaderView};
+use crate::components::submit::{outcome, ConfirmDialog, Outcome, OutcomeView};
 use crate::layout::Frame;
-use crate::pages::loan::submit::{outcome, ConfirmDialog, Outcome, OutcomeView};
-use crate::pages::loan::{yuan, MemberHeaderView};
 use leptos::prelude::*;
 use shared::withdrawal::{
     Material, NewMaterial, WithdrawalHome, WithdrawalSubmission, MATERIAL_REASONS,
