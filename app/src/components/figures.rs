@@ -27,3 +27,19 @@ pub fn MemberHeaderView(
         </dl>
     }
 }
+
+/// The manual's 预约 block under 选择还款方式 (部分提前还本 and 提前结清贷款): what the reservation will
+/// collect — total, principal, interest, refunded interest — or "—" while there is no trial.
+pub fn reservation_rows(figures: Option<[Decimal; 4]>) -> Vec<(&'static str, String)> {
+    const LABELS: [&str; 4] = [
+        "预约提前还款总额",
+        "预约提前结清本金",
+        "预约提前结清利息",
+        "退还利息",
+    ];
+    LABELS
+        .iter()
+        .enumerate()
+        .map(|(i, label)| (*label, figures.map_or_else(|| "—".into(), |f| yuan(f[i]))))
+        .collect()
+}

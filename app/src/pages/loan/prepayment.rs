@@ -5,6 +5,7 @@
 use super::chart::BalanceChart;
 use super::{borrower_no, yuan, BusinessPage, MemberHeaderView};
 use crate::api;
+use crate::components::figures::reservation_rows;
 use crate::components::submit::{
     outcome, ConfirmDialog, FiguresTable, Outcome, OutcomeView, RefusalNote,
 };
@@ -130,18 +131,17 @@ fn PrepaymentForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
         })
     });
 
-    // The manual's 预约 block under 选择还款方式: what the reservation will collect.
+    // The manual's 预约 block under 选择还款方式.
     let reservation = Signal::derive(move || {
         trial.with(|t| {
-            let show = |pick: fn(&PrepaymentTrial) -> String| {
-                t.as_ref().map(pick).unwrap_or_else(|_| "—".into())
-            };
-            vec![
-                ("预约提前还款总额", show(|t| yuan(t.total))),
-                ("预约提前结清本金", show(|t| yuan(t.prepay_principal))),
-                ("预约提前结清利息", show(|t| yuan(t.prepay_interest))),
-                ("退还利息", show(|t| yuan(t.refund_interest))),
-            ]
+            reservation_rows(t.as_ref().ok().map(|t| {
+                [
+                    t.total,
+                    t.prepay_principal,
+                    t.prepay_interest,
+                    t.refund_interest,
+                ]
+            }))
         })
     });
     let submit = move || {

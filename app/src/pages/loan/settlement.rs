@@ -4,6 +4,7 @@
 
 use super::{borrower_no, yuan, BusinessPage, MemberHeaderView};
 use crate::api;
+use crate::components::figures::reservation_rows;
 use crate::components::submit::{
     outcome, ConfirmDialog, FiguresTable, Outcome, OutcomeView, RefusalNote,
 };
@@ -61,15 +62,11 @@ fn SettlementForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
     // The manual's 预约 block under 选择还款方式.
     let reservation = Signal::derive(move || {
         trial.with(|t| {
-            let show = |pick: fn(&SettlementTrial) -> String| {
-                t.as_ref().map(pick).unwrap_or_else(|_| "—".into())
-            };
-            vec![
-                ("预约提前还款总额", show(|t| yuan(t.total))),
-                ("预约提前结清本金", show(|t| yuan(t.principal))),
-                ("预约提前结清利息", show(|t| yuan(t.interest))),
-                ("退还利息", show(|t| yuan(t.refund_interest))),
-            ]
+            reservation_rows(
+                t.as_ref()
+                    .ok()
+                    .map(|t| [t.total, t.principal, t.interest, t.refund_interest]),
+            )
         })
     });
     let rows = Signal::derive(move || {
