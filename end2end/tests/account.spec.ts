@@ -87,10 +87,11 @@ test.describe('注册、登录、忘记密码', () => {
     const login = new Login(page, captcha);
     for (let attempt = 1; attempt <= 4; attempt++) {
       await login.as(locked.phone, 'Wrong2018!');
-      await expect(page.getByRole('alert')).toHaveText('用户名或密码错误');
+      await expect(page.getByRole('alert')).toHaveText(`用户名或密码错误，还可尝试${5 - attempt}次`);
     }
     await login.as(locked.phone, 'Wrong2018!');
     await expect(page.getByRole('alert')).toContainText('账户已锁定，请30分钟后再试');
+    await expect(page.getByRole('alert')).toContainText('忘记密码');
     await login.as(locked.phone, PASSWORD);
     await expect(page.getByRole('alert')).toContainText('账户已锁定');
   });
@@ -115,7 +116,7 @@ test.describe('注册、登录、忘记密码', () => {
 
     const login = new Login(page, captcha);
     await login.as(member.idNumber, PASSWORD);
-    await expect(page.getByRole('alert')).toHaveText('用户名或密码错误');
+    await expect(page.getByRole('alert')).toHaveText('用户名或密码错误，还可尝试4次');
     await page.goto('/home');
     await expect(page).toHaveURL(/\/login\?next=%2Fhome/);
     await page.getByLabel('用户名').fill(member.phone);

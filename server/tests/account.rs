@@ -171,10 +171,13 @@ async fn five_failures_lock_for_thirty_minutes_and_unknown_users_look_the_same()
             "wrong user and wrong password must look the same"
         );
         assert_eq!(wrong.1["code"], "login_failed");
-        for _ in 0..3 {
+        assert_eq!(wrong.1["message"], "用户名或密码错误，还可尝试4次");
+        for left in [3, 2, 1] {
+            let (_, body) = citizen.login("220102198005202134", "Wrong2018!").await;
+            assert_eq!(body["code"], "login_failed");
             assert_eq!(
-                citizen.login("220102198005202134", "Wrong2018!").await.1["code"],
-                "login_failed"
+                body["message"],
+                format!("用户名或密码错误，还可尝试{left}次")
             );
         }
         let (status, body) = citizen.login("220102198005202134", "Wrong2018!").await;
@@ -188,6 +191,11 @@ async fn five_failures_lock_for_thirty_minutes_and_unknown_users_look_the_same()
         assert_eq!(body["code"], "account_locked");
         assert!(
             body["message"].as_str().unwrap().contains("20分钟"),
+            "{body}"
+        );
+        // The way in a stranger cannot block is named.
+        assert!(
+            body["message"].as_str().unwrap().contains("忘记密码"),
             "{body}"
         );
         app.clock.advance(20 * 60 + 1);
@@ -407,5 +415,102 @@ async fn the_pre_registered_demo_accounts_log_in_with_the_documented_password() 
             .await
             .unwrap();
         assert_eq!(count, 4, "周九, 吴十, 钱二, 郑三");
+    }
+}
+
+/// Thirty wrong passwords at once for one account: five are verified at most (four answered
+/// with the attempts left, the fifth locks), the other twenty-five are refused as locked without
+/// a verification, and the right password sent after them is locked out too.
+#[tokio::test]
+async fn a_burst_of_wrong_passwords_is_verified_five_times_at_most() {
+    for store in stores() {
+        let app = app_with_hooks(store).await;
+        let citizen = Citizen::new(&app);
+        citizen.register(&tong_yi(), PASSWORD).await;
+        // Setup: thirty captchas solved first, so the logins themselves arrive together.
+        let mut solved = Vec::new();
+        for _ in 0..30 {
+            solved.push(citizen.captcha().await);
+        }
+        let url = app.url("/api/account/login");
+        let mut burst = tokio::task::JoinSet::new();
+        for (id, answer) in solved {
+            let (http, url) = (citizen.http.clone(), url.clone());
+            burst.spawn(async move {
+                let response = http
+                    .post(url)
+                    .header("x-hpf-csrf", "1")
+                    .json(&json!({"username": "13904310002", "password": "Wrong2018!",
+                                  "captcha_id": id, "captcha": answer}))
+                    .send()
+                    .await
+                    .unwrap();
+                let body: serde_json::Value = response.json().await.unwrap();
+                body["code"].as_str().unwrap().to_owned()
+            });
+        }
+        let mut codes = Vec::new();
+        while let Some(code) = burst.join_next().await {
+            codes.push(code.unwrap());
+        }
+        let count = |code: &str| codes.iter().filter(|c| *c == code).count();
+        assert_eq!(
+            (count("login_failed"), count("account_locked")),
+            (4, 26),
+            "{codes:?}"
+        );
+        // Exactly five passwords were checked: the audit log has one entry per verification.
+        let verified: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE event = 'login' AND result = 'wrong_password'",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(verified, 5);
+        let (status, body) = citizen.login("13904310002", PASSWORD).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (401, Some("account_locked"))
+        );
+        // 忘记密码 proves the phone and clears the lock.
+        let (status, body) = citizen.send_sms("reset", "13904310002").await;
+        assert_eq!(status, 200, "{body}");
+        let code = citizen.sms_code("13904310002").await;
+        let (status, body) = citizen
+            .post(
+                "/api/account/reset",
+                &json!({"name": "佟一", "id_type": "id_card", "id_number": "220102198005202134",
+                        "phone": "13904310002", "sms_code": code, "password": "Anew2018!",
+                        "password_confirm": "Anew2018!"}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(citizen.login("13904310002", "Anew2018!").await.0, 200);
+    }
+}
+
+/// A name nobody registered is answered exactly like a registered one, step by step, lock
+/// included: nothing tells a script which names exist.
+#[tokio::test]
+async fn an_unknown_name_gets_the_same_answers_as_a_registered_one_lock_included() {
+    for store in stores() {
+        let app = app_with_hooks(store).await;
+        let citizen = Citizen::new(&app);
+        citizen.register(&tong_yi(), PASSWORD).await;
+        for _ in 0..7 {
+            let registered = citizen.login("220102198005202134", "Wrong2018!").await;
+            let unknown = citizen.login("11010519491231002X", "Wrong2018!").await;
+            assert_eq!(registered, unknown);
+        }
+        // Still the same after the lock, however long is left.
+        app.clock.advance(5 * 60);
+        let registered = citizen.login("220102198005202134", "Wrong2018!").await;
+        let unknown = citizen.login("11010519491231002X", "Wrong2018!").await;
+        assert_eq!(registered, unknown);
+        assert_eq!(unknown.1["code"], "account_locked");
+        assert!(
+            unknown.1["message"].as_str().unwrap().contains("25分钟"),
+            "{unknown:?}"
+        );
     }
 }

@@ -7,6 +7,7 @@ pub mod secret;
 pub mod session;
 mod signup;
 pub mod sms;
+pub mod throttle;
 
 use crate::error::{Error, Result};
 use crate::state::AppState;
@@ -48,9 +49,6 @@ impl Default for AccountConfig {
         }
     }
 }
-
-pub const MAX_FAILED_LOGINS: i64 = 5;
-pub const LOCK_SECONDS: i64 = 30 * 60;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -95,22 +93,24 @@ async fn new_captcha(State(state): State<AppState>) -> Result<Json<Captcha>> {
     Ok(Json(Captcha { id, image, answer }))
 }
 
-/// The account a login name (证件号码 or 手机号) names, if any.
-async fn find_account(
-    state: &AppState,
-    username: &str,
-) -> Result<Option<(String, String, i64, Option<i64>)>> {
-    let text = shared::money::normalize_width(username)
+/// A login name as typed, the way accounts are looked up: full-width digits folded, trimmed, the
+/// ID number's check character in upper case.
+fn login_name(username: &str) -> String {
+    shared::money::normalize_width(username)
         .trim()
-        .to_uppercase();
-    let phone = Phone::parse(&text)
+        .to_uppercase()
+}
+
+/// The account a login name (证件号码 or 手机号) names, if any: its 个人账号 and password hash.
+async fn find_account(state: &AppState, name: &str) -> Result<Option<(String, String)>> {
+    let phone = Phone::parse(name)
         .map(|p| p.as_str().to_owned())
         .unwrap_or_default();
     Ok(sqlx::query_as(
-        "SELECT personal_account, password_hash, failed_logins, locked_until FROM web_accounts \
+        "SELECT personal_account, password_hash FROM web_accounts \
          WHERE id_number = $1 OR (phone = $2 AND $2 <> '') ORDER BY id_number LIMIT 1",
     )
-    .bind(text)
+    .bind(name)
     .bind(phone)
     .fetch_optional(&state.db.pool)
     .await?)
@@ -138,24 +138,21 @@ async fn login(
     }
     captcha::check(&state, &request.captcha_id, &request.captcha).await?;
     let now = state.clock.now().timestamp();
-    let account = find_account(&state, &request.username).await?;
-    if let Some((ref who, _, _, Some(until))) = account {
-        if until > now {
-            let minutes = (until - now + 59) / 60;
-            audit::record(&state, "login", Some(who), &ip, "locked").await;
-            return Err(refused(
-                "account_locked",
-                format!("密码连续输错{MAX_FAILED_LOGINS}次，账户已锁定，请{minutes}分钟后再试"),
-            ));
-        }
-    }
-    let stored = account.as_ref().map(|a| a.1.clone());
+    let name = login_name(&request.username);
+    let account = find_account(&state, &name).await?;
+    let who = account.as_ref().map(|(who, _)| who.clone());
+    let key = throttle::key(who.as_deref(), &name);
+    // The attempt is counted before the password is verified (one conditional upsert): a burst
+    // of attempts gets at most five verifications, the rest are locked out.
+    let Some(attempt) = throttle::claim(&state, &key, now).await? else {
+        audit::record(&state, "login", who.as_deref(), &ip, "locked").await;
+        let minutes = throttle::minutes_left(&state, &key, now).await?;
+        return Err(refused("account_locked", throttle::locked_message(minutes)));
+    };
+    let stored = account.map(|(_, hash)| hash);
     if password::verify(request.password, stored).await {
-        let who = account.map(|a| a.0).unwrap_or_default();
-        sqlx::query("UPDATE web_accounts SET failed_logins = 0, locked_until = NULL WHERE personal_account = $1")
-            .bind(&who)
-            .execute(&state.db.pool)
-            .await?;
+        let who = who.unwrap_or_default();
+        throttle::clear(&state, &key).await?;
         let cookie = session::start(&state, &who).await?;
         audit::record(&state, "login", Some(&who), &ip, "ok").await;
         return Ok((
@@ -165,37 +162,22 @@ async fn login(
             }),
         ));
     }
-    let Some((who, _, failures, _)) = account else {
-        audit::record(&state, "login", None, &ip, "unknown_user").await;
-        return Err(refused("login_failed", "用户名或密码错误"));
-    };
-    // A failure after an expired lock starts a new count.
-    let failures = if failures >= MAX_FAILED_LOGINS {
-        1
+    // Known or not, the same answers in the same order: "… 还可尝试N次", then the lock.
+    let result = if who.is_some() {
+        "wrong_password"
     } else {
-        failures + 1
+        "unknown_user"
     };
-    let lock = (failures >= MAX_FAILED_LOGINS).then_some(now + LOCK_SECONDS);
-    sqlx::query(
-        "UPDATE web_accounts SET failed_logins = $1, locked_until = $2 WHERE personal_account = $3",
-    )
-    .bind(failures)
-    .bind(lock)
-    .bind(&who)
-    .execute(&state.db.pool)
-    .await?;
-    if lock.is_some() {
-        audit::record(&state, "lock", Some(&who), &ip, "locked").await;
+    audit::record(&state, "login", who.as_deref(), &ip, result).await;
+    if attempt >= throttle::MAX_FAILED_LOGINS {
+        throttle::lock(&state, &key, now).await?;
+        audit::record(&state, "lock", who.as_deref(), &ip, "locked").await;
         return Err(refused(
             "account_locked",
-            format!(
-                "密码连续输错{MAX_FAILED_LOGINS}次，账户已锁定，请{}分钟后再试",
-                LOCK_SECONDS / 60
-            ),
+            throttle::locked_message(throttle::LOCK_SECONDS / 60),
         ));
     }
-    audit::record(&state, "login", Some(&who), &ip, "wrong_password").await;
-    Err(refused("login_failed", "用户名或密码错误"))
+    Err(refused("login_failed", throttle::failed_message(attempt)))
 }
 
 async fn logout(

@@ -133,12 +133,14 @@ pub async fn reset(
     .await?;
     let account = three_factor_match(&state, &ip, "reset", ACCOUNT_BY_FACTORS, &who).await?;
     let hash = new_password_hash(&who).await?;
-    sqlx::query("UPDATE web_accounts SET password_hash = $1, failed_logins = 0, locked_until = NULL, password_changed_at = $2 WHERE personal_account = $3")
+    sqlx::query("UPDATE web_accounts SET password_hash = $1, password_changed_at = $2 WHERE personal_account = $3")
         .bind(hash)
         .bind(state.clock.now().timestamp())
         .bind(&account)
         .execute(&state.db.pool)
         .await?;
+    // The phone is proven: the lock a stranger's wrong passwords set goes with the old password.
+    super::throttle::clear(&state, &super::throttle::key(Some(&account), "")).await?;
     // Every session of the member ends: whoever knew the old password is out.
     session::end_all(&state, &account).await?;
     audit::record(&state, "reset", Some(&account), &ip, "ok").await;

@@ -1,0 +1,10 @@
+-- 登录 attempts per login, counted before the password is verified: one row per web account
+-- (`acct:<个人账号>`) and one per unknown login name (`name:<SHA-256 of the name>`), so an unknown
+-- name is answered exactly like a registered one, lock included. The web_accounts counters are
+-- no longer used.
+
+CREATE TABLE login_throttle (
+    throttle_key  TEXT PRIMARY KEY,
+    failed_logins BIGINT NOT NULL DEFAULT 0,  -- attempts claimed since the last success or lock
+    locked_until  BIGINT                      -- Unix seconds of the business clock
+);

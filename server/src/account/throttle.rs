@@ -1,0 +1,94 @@
+//! The 5-failure lock, counted *before* a password is verified: each attempt first claims a slot
+//! with one conditional upsert, so however many attempts arrive together at most
+//! [`MAX_FAILED_LOGINS`] passwords are verified per login per lock window, on SQLite and
+//! PostgreSQL alike. A login name nobody registered has a counter of its own (keyed by a hash of
+//! the name), so it is answered exactly like a registered one — locked after five failures too.
+
+use super::secret;
+use crate::error::Result;
+use crate::state::AppState;
+
+pub const MAX_FAILED_LOGINS: i64 = 5;
+pub const LOCK_SECONDS: i64 = 30 * 60;
+
+/// Whose counter an attempt counts on: the web account, or the unknown name as typed.
+pub fn key(personal_account: Option<&str>, name: &str) -> String {
+    match personal_account {
+        Some(account) => format!("acct:{account}"),
+        None => format!("name:{}", secret::hash(&["login-name", name])),
+    }
+}
+
+/// An attempt claimed: its number in the current window (1 to 5), or `None` when the login is
+/// locked (by time, or because five attempts are already under way or spent).
+pub async fn claim(state: &AppState, key: &str, now: i64) -> Result<Option<i64>> {
+    // An expired lock starts a new window; otherwise the count goes up only below the limit.
+    let claimed: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO login_throttle (throttle_key, failed_logins, locked_until) VALUES ($1, 1, NULL) \
+         ON CONFLICT (throttle_key) DO UPDATE SET \
+           failed_logins = CASE WHEN login_throttle.locked_until IS NOT NULL AND login_throttle.locked_until <= $2 \
+                                THEN 1 ELSE login_throttle.failed_logins + 1 END, \
+           locked_until = CASE WHEN login_throttle.locked_until IS NOT NULL AND login_throttle.locked_until <= $2 \
+                               THEN NULL ELSE login_throttle.locked_until END \
+         WHERE login_throttle.failed_logins < $3 \
+            OR (login_throttle.locked_until IS NOT NULL AND login_throttle.locked_until <= $2) \
+         RETURNING failed_logins",
+    )
+    .bind(key)
+    .bind(now)
+    .bind(MAX_FAILED_LOGINS)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    Ok(claimed)
+}
+
+/// The claimed attempt failed and was the last one allowed: lock for [`LOCK_SECONDS`].
+pub async fn lock(state: &AppState, key: &str, now: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE login_throttle SET locked_until = $1 \
+         WHERE throttle_key = $2 AND failed_logins >= $3 AND (locked_until IS NULL OR locked_until <= $4)",
+    )
+    .bind(now + LOCK_SECONDS)
+    .bind(key)
+    .bind(MAX_FAILED_LOGINS)
+    .bind(now)
+    .execute(&state.db.pool)
+    .await?;
+    Ok(())
+}
+
+/// A success (or a password reset): the count starts again.
+pub async fn clear(state: &AppState, key: &str) -> Result<()> {
+    sqlx::query("DELETE FROM login_throttle WHERE throttle_key = $1")
+        .bind(key)
+        .execute(&state.db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Whole minutes until the lock ends (a lock being set by the fifth attempt counts in full).
+pub async fn minutes_left(state: &AppState, key: &str, now: i64) -> Result<i64> {
+    let until: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT locked_until FROM login_throttle WHERE throttle_key = $1")
+            .bind(key)
+            .fetch_optional(&state.db.pool)
+            .await?;
+    let until = until.flatten().unwrap_or(now + LOCK_SECONDS);
+    Ok(((until - now).max(1) + 59) / 60)
+}
+
+/// The lock's message: how long, and the way in that a stranger cannot block (忘记密码 proves the
+/// phone and clears the lock).
+pub fn locked_message(minutes: i64) -> String {
+    format!(
+        "密码连续输错{MAX_FAILED_LOGINS}次，账户已锁定，请{minutes}分钟后再试；也可通过“忘记密码”验证手机后重置密码，立即登录"
+    )
+}
+
+/// A wrong password (or an unknown name) before the lock: how many tries remain.
+pub fn failed_message(attempt: i64) -> String {
+    format!(
+        "用户名或密码错误，还可尝试{}次",
+        (MAX_FAILED_LOGINS - attempt).max(0)
+    )
+}
