@@ -65,9 +65,11 @@ pub struct ServeArgs {
     /// Mark the session cookie Secure (set when the hall is served over TLS by a proxy).
     #[arg(long, env = "HPF_SECURE_COOKIES")]
     pub secure_cookies: bool,
-    /// Take the client address from X-Forwarded-For (only behind a trusted reverse proxy).
-    #[arg(long, env = "HPF_TRUST_FORWARDED_FOR")]
-    pub trust_forwarded_for: bool,
+    /// The number of reverse proxies in front of hpf (0: none). With N, the client address is the
+    /// Nth entry from the right of X-Forwarded-For — the one the outermost proxy appended; what a
+    /// client wrote there itself stands further left and is ignored.
+    #[arg(long, env = "HPF_TRUSTED_PROXIES", default_value_t = 0)]
+    pub trusted_proxies: usize,
     /// HTTP SMS gateway URL; without it messages go to the log and the sms_outbox table.
     #[arg(long, env = "HPF_SMS_GATEWAY_URL")]
     pub sms_gateway_url: Option<String>,

@@ -145,7 +145,7 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         idle_timeout_seconds: args.session_idle_seconds.max(1),
         // Over TLS the cookie is always Secure (and the router adds HSTS).
         secure_cookies: args.secure_cookies || tls.is_some(),
-        trust_forwarded_for: args.trust_forwarded_for,
+        trusted_proxies: args.trusted_proxies,
         test_hooks: args.insecure_test_hooks,
         sms,
         ..account::AccountConfig::default()

@@ -514,3 +514,44 @@ async fn an_unknown_name_gets_the_same_answers_as_a_registered_one_lock_included
         );
     }
 }
+
+/// Behind one trusted proxy the client is the entry that proxy appended (the rightmost); an
+/// entry the client wrote itself (leftmost) is not believed. Without trusted proxies the header
+/// is ignored altogether.
+#[tokio::test]
+async fn a_spoofed_forwarded_for_entry_is_not_the_client_address() {
+    for (proxies, expected) in [(1, "203.0.113.7"), (0, "127.0.0.1")] {
+        let app = spawn_app(
+            Store::Sqlite,
+            Options {
+                accounts: AccountConfig {
+                    test_hooks: true,
+                    trusted_proxies: proxies,
+                    ..AccountConfig::default()
+                },
+                ..Options::default()
+            },
+        )
+        .await;
+        let citizen = Citizen::new(&app);
+        let (id, answer) = citizen.captcha().await;
+        let response = citizen
+            .http
+            .post(app.url("/api/account/login"))
+            .header("x-hpf-csrf", "1")
+            // The client wrote 6.6.6.6; the proxy appended the address it saw.
+            .header("x-forwarded-for", "6.6.6.6, 203.0.113.7")
+            .json(&json!({"username": "13904310002", "password": "Wrong2018!",
+                          "captcha_id": id, "captcha": answer}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401);
+        let addresses: Vec<String> =
+            sqlx::query_scalar("SELECT client_ip FROM audit_log WHERE event = 'login'")
+                .fetch_all(&app.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(addresses, vec![expected.to_owned()], "{proxies} proxies");
+    }
+}

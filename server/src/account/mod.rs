@@ -29,8 +29,9 @@ pub struct AccountConfig {
     pub idle_timeout_seconds: i64,
     pub absolute_lifetime_seconds: i64,
     pub secure_cookies: bool,
-    /// Behind a trusted reverse proxy: take the client address from X-Forwarded-For.
-    pub trust_forwarded_for: bool,
+    /// Reverse proxies in front of hpf: the client address is the Nth X-Forwarded-For entry from
+    /// the right (0: the peer address).
+    pub trusted_proxies: usize,
     /// INSECURE, browser tests only (requires --demo): captcha answers in the response and the
     /// SMS outbox readable over HTTP.
     pub test_hooks: bool,
@@ -43,7 +44,7 @@ impl Default for AccountConfig {
             idle_timeout_seconds: 15 * 60,
             absolute_lifetime_seconds: 8 * 3600,
             secure_cookies: false,
-            trust_forwarded_for: false,
+            trusted_proxies: 0,
             test_hooks: false,
             sms: Arc::new(sms::Outbox),
         }
@@ -70,14 +71,8 @@ impl FromRequestParts<AppState> for ClientIp {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        if state.accounts.trust_forwarded_for {
-            let forwarded = parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok());
-            if let Some(first) = forwarded.and_then(|v| v.split(',').next()) {
-                return Ok(ClientIp(first.trim().to_owned()));
-            }
+        if let Some(client) = forwarded_client(&parts.headers, state.accounts.trusted_proxies) {
+            return Ok(ClientIp(client));
         }
         let peer = parts
             .extensions
@@ -85,6 +80,28 @@ impl FromRequestParts<AppState> for ClientIp {
             .map(|c| c.0.ip().to_string());
         Ok(ClientIp(peer.unwrap_or_else(|| "unknown".into())))
     }
+}
+
+/// The client behind `proxies` trusted reverse proxies: each appends the address it received the
+/// request from to X-Forwarded-For, so the Nth entry from the right is what the outermost proxy
+/// saw — the client. Entries further left were written by the client and prove nothing. Fewer
+/// entries than proxies (a request that did not pass through them all): none.
+pub fn forwarded_client(headers: &axum::http::HeaderMap, proxies: usize) -> Option<String> {
+    if proxies == 0 {
+        return None;
+    }
+    let entries: Vec<String> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|e| e.trim().to_owned())
+        .filter(|e| !e.is_empty())
+        .collect();
+    entries
+        .len()
+        .checked_sub(proxies)
+        .map(|index| entries[index].clone())
 }
 
 async fn new_captcha(State(state): State<AppState>) -> Result<Json<Captcha>> {
@@ -231,4 +248,35 @@ async fn test_outbox(
     message
         .map(|message| Json(Done { message }))
         .ok_or_else(Error::not_found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::forwarded_client;
+    use axum::http::HeaderMap;
+
+    fn headers(values: &[&str]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for v in values {
+            map.append("x-forwarded-for", v.parse().unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn the_client_is_the_nth_entry_from_the_right() {
+        let spoofed = headers(&["6.6.6.6, 203.0.113.7"]);
+        assert_eq!(forwarded_client(&spoofed, 0), None);
+        assert_eq!(
+            forwarded_client(&spoofed, 1).as_deref(),
+            Some("203.0.113.7")
+        );
+        assert_eq!(forwarded_client(&spoofed, 2).as_deref(), Some("6.6.6.6"));
+        // Two proxies: the first appended the client, the second the first proxy.
+        let two = headers(&["6.6.6.6", "203.0.113.7, 10.0.0.2"]);
+        assert_eq!(forwarded_client(&two, 2).as_deref(), Some("203.0.113.7"));
+        // Fewer entries than proxies: the request did not come through them all.
+        assert_eq!(forwarded_client(&headers(&["203.0.113.7"]), 2), None);
+        assert_eq!(forwarded_client(&HeaderMap::new(), 1), None);
+    }
 }
