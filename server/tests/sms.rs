@@ -96,6 +96,50 @@ async fn sms_resend_waits_60_seconds_and_caps_per_hour_and_day() {
     let (status, body) = citizen.send_sms("register", phone).await;
     assert_eq!(status, 429);
     assert!(body["message"].as_str().unwrap().contains("今日"), "{body}");
+    // 今日 is the calendar day in Asia/Shanghai: just after midnight the phone may ask again,
+    // although ten codes went out within the last 24 hours.
+    let since_midnight = chrono::Timelike::num_seconds_from_midnight(&app.clock.local_now().time());
+    app.clock.advance(86_400 - i64::from(since_midnight) + 30);
+    let (status, body) = citizen.send_sms("register", phone).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn one_resend_wait_per_phone_across_purposes_and_the_audit_names_the_masked_phone() {
+    let app = app_with_hooks(Store::Sqlite).await;
+    let citizen = Citizen::new(&app);
+    let phone = "13904310003";
+    assert_eq!(citizen.send_sms("register", phone).await.0, 200);
+    // Another purpose does not get a second code within the wait.
+    let (status, body) = citizen.send_sms("reset", phone).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (429, Some("sms_rate_limited"))
+    );
+    assert!(body["message"].as_str().unwrap().contains("秒后"), "{body}");
+    app.clock.advance(61);
+    assert_eq!(citizen.send_sms("reset", phone).await.0, 200);
+    let entries: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT result, detail FROM audit_log WHERE event = 'sms' ORDER BY at")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        entries,
+        vec![
+            ("register".to_owned(), Some("139****0003".to_owned())),
+            ("reset".to_owned(), Some("139****0003".to_owned()))
+        ]
+    );
+    // The whole phone number is nowhere in the audit log.
+    let clear: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%13904310003%' OR client_ip LIKE '%13904310003%' \
+         OR result LIKE '%13904310003%'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(clear, 0);
 }
 
 #[tokio::test]
@@ -104,6 +148,8 @@ async fn the_sms_answer_does_not_tell_who_owns_the_phone() {
         let app = app_with_hooks(store).await;
         let citizen = Citizen::new(&app);
         assert_eq!(citizen.register(&tong_yi(), PASSWORD).await.0, 200);
+        // The registration's code was sent to this phone: one wait per phone, whatever the purpose.
+        app.clock.advance(61);
         let registered = citizen.send_sms("reset", "13904310002").await;
         let member_unregistered = citizen.send_sms("reset", "13904310001").await;
         let unknown = citizen.send_sms("reset", "13700000000").await;

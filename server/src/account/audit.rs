@@ -11,8 +11,21 @@ pub async fn record(
     client_ip: &str,
     result: &str,
 ) {
+    record_detail(state, event, personal_account, client_ip, result, None).await;
+}
+
+/// As [`record`], with what the entry is about — always masked (a phone as 139****0002).
+pub async fn record_detail(
+    state: &AppState,
+    event: &str,
+    personal_account: Option<&str>,
+    client_ip: &str,
+    result: &str,
+    detail: Option<&str>,
+) {
     let written = sqlx::query(
-        "INSERT INTO audit_log (id, at, event, personal_account, client_ip, result) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO audit_log (id, at, event, personal_account, client_ip, result, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(secret::random_token(16))
     .bind(state.clock.now().timestamp())
@@ -20,6 +33,7 @@ pub async fn record(
     .bind(personal_account)
     .bind(client_ip)
     .bind(result)
+    .bind(detail)
     .execute(&state.db.pool)
     .await;
     if let Err(e) = written {

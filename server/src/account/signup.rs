@@ -27,7 +27,8 @@ pub async fn send_sms(
     };
     // Sent whoever owns the phone: the answer must not tell.
     sms::issue(&state, phone.as_str(), purpose, &ip).await?;
-    audit::record(&state, "sms", None, &ip, purpose.as_str()).await;
+    let masked = shared::mask::phone(phone.as_str());
+    audit::record_detail(&state, "sms", None, &ip, purpose.as_str(), Some(&masked)).await;
     Ok(Json(SmsSent {
         message: "验证码已发送至您的手机，5分钟内有效".into(),
         resend_after_seconds: sms::RESEND_AFTER as u32,

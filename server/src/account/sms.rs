@@ -140,20 +140,23 @@ pub async fn issue(state: &AppState, phone: &str, purpose: Purpose, client_ip: &
         }
     };
     let by_phone = "SELECT COUNT(*) FROM sms_codes WHERE phone = $1 AND created_at > $2";
-    let latest: Option<i64> = sqlx::query_scalar(
-        "SELECT MAX(created_at) FROM sms_codes WHERE phone = $1 AND purpose = $2",
-    )
-    .bind(phone)
-    .bind(purpose.as_str())
-    .fetch_one(&state.db.pool)
-    .await?;
+    // One wait per phone whatever the purpose: a phone never holds two fresh codes at once.
+    let latest: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(created_at) FROM sms_codes WHERE phone = $1")
+            .bind(phone)
+            .fetch_one(&state.db.pool)
+            .await?;
     if let Some(wait) = latest.map(|at| at + RESEND_AFTER - now).filter(|w| *w > 0) {
         return Err(too_many(&format!("验证码已发送，请{wait}秒后再重新获取")));
     }
     if count(by_phone, phone.to_owned(), now - 3600).await? >= PER_PHONE_HOUR {
         return Err(too_many("该手机号一小时内获取验证码次数过多，请稍后再试"));
     }
-    if count(by_phone, phone.to_owned(), now - 86400).await? >= PER_PHONE_DAY {
+    // 今日 as the message says: the calendar day in Asia/Shanghai, not the last 24 hours.
+    let since_midnight = i64::from(chrono::Timelike::num_seconds_from_midnight(
+        &state.clock.local_now().time(),
+    ));
+    if count(by_phone, phone.to_owned(), now - since_midnight - 1).await? >= PER_PHONE_DAY {
         return Err(too_many("该手机号今日获取验证码次数已达上限，请明日再试"));
     }
     let by_ip = "SELECT COUNT(*) FROM sms_codes WHERE client_ip = $1 AND created_at > $2";

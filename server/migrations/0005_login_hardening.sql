@@ -8,3 +8,6 @@ CREATE TABLE login_throttle (
     failed_logins BIGINT NOT NULL DEFAULT 0,  -- attempts claimed since the last success or lock
     locked_until  BIGINT                      -- Unix seconds of the business clock
 );
+
+-- What an audit entry is about, masked (the phone an SMS went to: 139****0002).
+ALTER TABLE audit_log ADD COLUMN detail TEXT;
