@@ -37,6 +37,11 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "HPF_ADDR", default_value = "127.0.0.1:3000")]
     pub addr: SocketAddr,
+    /// The address citizens reach the hall at (`https://gjj.example.cn`): state-changing requests
+    /// must come from exactly this origin. Default: the listen address (and `localhost` for a
+    /// loopback one); on 0.0.0.0 / [::], the Host a request came to.
+    #[arg(long, env = "HPF_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// sqlite://FILE?mode=rwc (created on first run) or postgres://USER@HOST:PORT/DB.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://hpf.db?mode=rwc")]
     pub database_url: String,

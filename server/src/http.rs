@@ -27,7 +27,10 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         .merge(crate::progress::routes())
         .merge(crate::withdrawal::routes())
         .fallback(|| async { Error::not_found() })
-        .layer(middleware::from_fn(session::csrf_guard))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            session::csrf_guard,
+        ))
         .layer(middleware::from_fn(no_store))
         .with_state(state);
     let app = Router::new().nest("/api", api);
@@ -38,7 +41,26 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
     app.layer(middleware::from_fn(move |request: Request, next: Next| {
         security_headers(hsts, request, next)
     }))
+    .layer(middleware::from_fn(long_segments_not_found))
     .layer(middleware::from_fn(log_request))
+}
+
+/// No file or route has a path segment over 255 bytes (the file systems' name limit): such a
+/// request is a 404 before anything tries to open it (it used to surface as a 500).
+async fn long_segments_not_found(request: Request, next: Next) -> Response {
+    const LONGEST_SEGMENT: usize = 255;
+    let path = request.uri().path();
+    if path
+        .split('/')
+        .any(|segment| segment.len() > LONGEST_SEGMENT)
+    {
+        return if path.starts_with("/api/") {
+            Error::not_found().into_response()
+        } else {
+            StatusCode::NOT_FOUND.into_response()
+        };
+    }
+    next.run(request).await
 }
 
 /// On every response. Pages get their own Content-Security-Policy (see [`page_csp`]); anything

@@ -146,6 +146,7 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         // Over TLS the cookie is always Secure (and the router adds HSTS).
         secure_cookies: args.secure_cookies || tls.is_some(),
         trusted_proxies: args.trusted_proxies,
+        origins: origins(&args, tls.is_some())?,
         test_hooks: args.insecure_test_hooks,
         sms,
         ..account::AccountConfig::default()
@@ -223,6 +224,34 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
     db.close().await;
     tracing::info!("hpf stopped");
     served.map_err(|e| format!("server error: {e}"))
+}
+
+/// The origins state-changing requests may come from: `--public-url`, or the listen address.
+fn origins(args: &ServeArgs, tls: bool) -> Result<Vec<String>, Failure> {
+    use account::session::normalize_origin;
+    if let Some(url) = &args.public_url {
+        return normalize_origin(url)
+            .map(|origin| vec![origin])
+            .ok_or_else(|| format!("--public-url: '{url}' is not an http(s) address such as https://gjj.example.cn"));
+    }
+    let scheme = if tls || args.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    let (ip, port) = (args.addr.ip(), args.addr.port());
+    if ip.is_unspecified() {
+        return Ok(Vec::new());
+    }
+    let host = match ip {
+        std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+    };
+    let mut origins = vec![format!("{scheme}://{host}:{port}")];
+    if ip.is_loopback() {
+        origins.push(format!("{scheme}://localhost:{port}"));
+    }
+    Ok(origins)
 }
 
 /// SIGINT or SIGTERM: stop accepting, let in-flight requests finish. The handlers are installed

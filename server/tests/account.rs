@@ -328,6 +328,60 @@ async fn state_changes_without_the_csrf_header_or_from_another_origin_fail() {
         .await
         .unwrap();
     assert_eq!(same_origin.status(), 200);
+    // The scheme and port count, not only the host.
+    let host = app.address.trim_start_matches("http://").to_owned();
+    for origin in [
+        format!("evil://{host}"),
+        format!("https://{host}"),
+        format!("http://{}", host.split(':').next().unwrap()),
+        "null".to_owned(),
+    ] {
+        let response = client
+            .post(app.url("/api/account/captcha"))
+            .header("x-hpf-csrf", "1")
+            .header("origin", &origin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403, "{origin}");
+    }
+}
+
+/// With `--public-url`, exactly that origin may change state; the address the server happens to
+/// be reached at does not.
+#[tokio::test]
+async fn the_public_url_is_the_one_origin_allowed() {
+    let app = spawn_app(
+        Store::Sqlite,
+        Options {
+            accounts: AccountConfig {
+                origins: vec!["https://gjj.example.cn:443".into()],
+                ..AccountConfig::default()
+            },
+            ..Options::default()
+        },
+    )
+    .await;
+    let client = reqwest::Client::new();
+    let post = |origin: String| {
+        client
+            .post(app.url("/api/account/captcha"))
+            .header("x-hpf-csrf", "1")
+            .header("origin", origin)
+            .send()
+    };
+    assert_eq!(
+        post("https://gjj.example.cn".into())
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        post("http://gjj.example.cn".into()).await.unwrap().status(),
+        403
+    );
+    assert_eq!(post(app.address.clone()).await.unwrap().status(), 403);
 }
 
 #[tokio::test]

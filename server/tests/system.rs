@@ -284,3 +284,35 @@ async fn assets_go_out_compressed_as_the_browser_accepts() {
         assert_eq!(response.text().await.unwrap(), body, "{accept:?}");
     }
 }
+
+#[tokio::test]
+async fn an_over_long_path_segment_is_not_found_not_an_error() {
+    let dist = temp_dir("hpf_dist_long");
+    std::fs::write(dist.join("index.html"), "<!DOCTYPE html><title>x</title>").unwrap();
+    let app = spawn_app(
+        Store::Sqlite,
+        Options {
+            dist: Some(dist),
+            ..Options::default()
+        },
+    )
+    .await;
+    let long = "a".repeat(300);
+    for path in [
+        format!("/{long}.js"),
+        format!("/{long}"),
+        format!("/loans/{long}/prepayment"),
+        format!("/api/loans/{long}"),
+    ] {
+        let response = app.get(&path).await;
+        assert_eq!(response.status(), 404, "{path}");
+    }
+    let api = app.get(&format!("/api/{long}")).await;
+    let body: Value = api.json().await.unwrap();
+    assert_eq!(body["code"], "not_found");
+    // 255 bytes is still a name: a client route of that length opens the app.
+    assert_eq!(
+        app.get(&format!("/{}", "b".repeat(255))).await.status(),
+        200
+    );
+}

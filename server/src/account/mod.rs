@@ -32,6 +32,9 @@ pub struct AccountConfig {
     /// Reverse proxies in front of hpf: the client address is the Nth X-Forwarded-For entry from
     /// the right (0: the peer address).
     pub trusted_proxies: usize,
+    /// The origins the hall is served at (`scheme://host:port`, from `--public-url` or the listen
+    /// address); empty: the `Host` a request came to, with the expected scheme.
+    pub origins: Vec<String>,
     /// INSECURE, browser tests only (requires --demo): captcha answers in the response and the
     /// SMS outbox readable over HTTP.
     pub test_hooks: bool,
@@ -45,6 +48,7 @@ impl Default for AccountConfig {
             absolute_lifetime_seconds: 8 * 3600,
             secure_cookies: false,
             trusted_proxies: 0,
+            origins: Vec::new(),
             test_hooks: false,
             sms: Arc::new(sms::Outbox),
         }

@@ -5,7 +5,7 @@
 use super::secret;
 use crate::error::{Error, Result};
 use crate::state::AppState;
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
@@ -131,8 +131,36 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
-/// Refuses a state-changing API call without the CSRF header, or from another origin.
-pub async fn csrf_guard(request: Request, next: Next) -> Response {
+/// An origin as scheme, host and port (`https://gjj.example.cn:443`), the way browsers send
+/// `Origin` and the way `--public-url` names the hall; `None` for anything else.
+pub fn normalize_origin(text: &str) -> Option<String> {
+    let text = text.trim().to_ascii_lowercase();
+    let (scheme, rest) = text.split_once("://")?;
+    let default_port: u16 = match scheme {
+        "http" => 80,
+        "https" => 443,
+        _ => return None,
+    };
+    let authority = rest.split('/').next().unwrap_or_default();
+    if authority.is_empty() || authority.contains('@') {
+        return None;
+    }
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
+            (host, port.parse().ok()?)
+        }
+        _ => (authority, default_port),
+    };
+    if host.is_empty() {
+        return None;
+    }
+    Some(format!("{scheme}://{host}:{port}"))
+}
+
+/// A state-changing request must carry `X-HPF-CSRF: 1` (a cross-site form cannot set it), come
+/// from this origin — scheme, host and port: the `--public-url` (or the listen address), or when
+/// neither names it, the `Host` the request came to — and not be marked cross-site.
+pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
@@ -141,18 +169,27 @@ pub async fn csrf_guard(request: Request, next: Next) -> Response {
     }
     let headers = request.headers();
     let has_header = headers.get(CSRF_HEADER).is_some_and(|v| v == "1");
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let same_origin = headers
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .is_none_or(|origin| {
-            origin
-                .split_once("://")
-                .is_some_and(|(_, rest)| rest == host)
-        });
+    let allowed = &state.accounts.origins;
+    let same_origin = match headers.get(header::ORIGIN) {
+        // Not a browser's cross-site request: browsers send Origin on every such POST.
+        None => true,
+        Some(origin) => match origin.to_str().ok().and_then(normalize_origin) {
+            None => false,
+            Some(origin) if !allowed.is_empty() => allowed.contains(&origin),
+            Some(origin) => {
+                let scheme = if state.accounts.secure_cookies {
+                    "https"
+                } else {
+                    "http"
+                };
+                let host = headers
+                    .get(header::HOST)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default();
+                normalize_origin(&format!("{scheme}://{host}")) == Some(origin)
+            }
+        },
+    };
     let cross_site = headers
         .get("sec-fetch-site")
         .is_some_and(|v| v == "cross-site");
@@ -169,6 +206,35 @@ pub async fn csrf_guard(request: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn origins_compare_scheme_host_and_port() {
+        assert_eq!(
+            normalize_origin("https://GJJ.example.cn").as_deref(),
+            Some("https://gjj.example.cn:443")
+        );
+        assert_eq!(
+            normalize_origin("http://127.0.0.1:3000/").as_deref(),
+            Some("http://127.0.0.1:3000")
+        );
+        assert_eq!(
+            normalize_origin("http://[::1]:3000").as_deref(),
+            Some("http://[::1]:3000")
+        );
+        assert_eq!(
+            normalize_origin("http://[::1]").as_deref(),
+            Some("http://[::1]:80")
+        );
+        for bad in [
+            "evil://127.0.0.1:3000",
+            "null",
+            "127.0.0.1:3000",
+            "http://",
+            "http://a@b",
+        ] {
+            assert_eq!(normalize_origin(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn the_session_cookie_is_found_among_others() {
