@@ -206,3 +206,48 @@ async fn materials_are_added_numbered_and_kept() {
         assert_eq!(numbers, ["22001010001800000001", "22001010001800000002"]);
     }
 }
+
+/// The policy's number of materials per member holds even when additions arrive together: with
+/// a limit of 3 and the seed's one material, eight additions at once give two new materials and
+/// six clear refusals, never a 500.
+#[tokio::test]
+async fn materials_per_member_are_limited_even_under_concurrent_additions() {
+    for store in stores() {
+        let policy: Policy = serde_json::from_str(r#"{"max_materials_per_member": 3}"#).unwrap();
+        let app = app(store, TEN, policy).await;
+        let citizen = logged_in(&app, person("冯七", "220102197803121510", "13904310001")).await;
+        let mut additions = tokio::task::JoinSet::new();
+        for i in 0..8 {
+            let (http, url) = (citizen.http.clone(), app.url("/api/withdrawal/materials"));
+            additions.spawn(async move {
+                let response = http
+                    .post(url)
+                    .header("x-hpf-csrf", "1")
+                    .json(&json!({"reason": "租赁自住住房", "address": format!("长春市{i}号"), "limit": "1000"}))
+                    .send()
+                    .await
+                    .unwrap();
+                let status = response.status().as_u16();
+                let body: serde_json::Value = response.json().await.unwrap();
+                (status, body["code"].as_str().unwrap_or("").to_owned(), body["message"].clone())
+            });
+        }
+        let mut answers = Vec::new();
+        while let Some(answer) = additions.join_next().await {
+            answers.push(answer.unwrap());
+        }
+        let added = answers.iter().filter(|(s, _, _)| *s == 200).count();
+        let limited: Vec<_> = answers
+            .iter()
+            .filter(|(_, c, _)| c == "materials_limit")
+            .collect();
+        assert_eq!((added, limited.len()), (2, 6), "{answers:?}");
+        assert_eq!(limited[0].0, 422);
+        assert_eq!(
+            limited[0].2,
+            "每人最多登记3份提取材料，您已登记3份，不能再新增"
+        );
+        let (_, home) = citizen.get("/api/withdrawal").await;
+        assert_eq!(home["materials"].as_array().unwrap().len(), 3);
+    }
+}

@@ -91,6 +91,8 @@ pub struct Policy {
     /// The whole term of a loan after 调整月还款额, in months from disbursement.
     pub max_total_term_months: u32,
     pub retirement: RetirementPolicy,
+    /// 提取材料 a member may hold (新增提取材料 beyond it is refused).
+    pub max_materials_per_member: u32,
 }
 
 impl Default for Policy {
@@ -106,7 +108,24 @@ impl Default for Policy {
             account_change_blocked_on_due_day: true,
             max_total_term_months: 360,
             retirement: RetirementPolicy::default(),
+            max_materials_per_member: 20,
         }
+    }
+}
+
+impl Policy {
+    /// 新增提取材料 when the member already holds `held`: within the policy's number.
+    pub fn check_material_count(&self, held: u32) -> Result<(), ApiError> {
+        if held >= self.max_materials_per_member {
+            return Err(ApiError::new(
+                "materials_limit",
+                format!(
+                    "每人最多登记{}份提取材料，您已登记{held}份，不能再新增",
+                    self.max_materials_per_member
+                ),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -410,5 +429,20 @@ mod tests {
         )
         .message;
         assert!(message.contains("2018-01-08 09:00"), "{message}");
+    }
+
+    #[test]
+    fn materials_are_limited_per_member() {
+        let policy = Policy::default();
+        assert!(policy.check_material_count(19).is_ok());
+        let refused = policy.check_material_count(20).unwrap_err();
+        assert_eq!(refused.code, "materials_limit");
+        assert_eq!(
+            refused.message,
+            "每人最多登记20份提取材料，您已登记20份，不能再新增"
+        );
+        let three: Policy = serde_json::from_str(r#"{"max_materials_per_member": 3}"#).unwrap();
+        assert!(three.check_material_count(3).is_err());
+        assert!(three.check_material_count(2).is_ok());
     }
 }

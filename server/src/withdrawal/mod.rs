@@ -166,11 +166,27 @@ async fn add_material(
     // Numbers are taken in order; two members adding at once may both pick the same one — the
     // primary key refuses the second, which takes the next.
     for _ in 0..5 {
+        // The member's row is written first: two additions of one member are serialised (a row
+        // lock on PostgreSQL, the write lock on SQLite), so the count below cannot be stale.
+        let mut tx = state.db.pool.begin().await?;
+        sqlx::query("UPDATE members SET updated_at = updated_at WHERE personal_account = $1")
+            .bind(&user.personal_account)
+            .execute(&mut *tx)
+            .await?;
+        let held: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM withdrawal_materials WHERE personal_account = $1",
+        )
+        .bind(&user.personal_account)
+        .fetch_one(&mut *tx)
+        .await?;
+        state
+            .policy
+            .check_material_count(u32::try_from(held).unwrap_or(u32::MAX))?;
         let last: Option<String> = sqlx::query_scalar(
             "SELECT MAX(material_no) FROM withdrawal_materials WHERE material_no LIKE $1",
         )
         .bind(format!("{prefix}%"))
-        .fetch_one(&state.db.pool)
+        .fetch_one(&mut *tx)
         .await?;
         let next = last
             .and_then(|no| no[12..].parse::<u32>().ok())
@@ -187,10 +203,11 @@ async fn add_material(
         .bind(&input.address)
         .bind(limit)
         .bind(now.to_rfc3339())
-        .execute(&state.db.pool)
+        .execute(&mut *tx)
         .await;
         match inserted {
             Ok(_) => {
+                tx.commit().await?;
                 return Ok(Json(Material {
                     material_no: number,
                     reason: input.reason.to_owned(),
@@ -198,7 +215,7 @@ async fn add_material(
                     limit: input.limit,
                     remaining: input.limit,
                     status: "有效".into(),
-                }))
+                }));
             }
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => continue,
             Err(e) => return Err(e.into()),
