@@ -70,6 +70,10 @@ pub struct ServeArgs {
     /// Mark the session cookie Secure (set when the hall is served over TLS by a proxy).
     #[arg(long, env = "HPF_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Password hashes computed at once (each holds 19 MiB); default: one per core. A queue of 16
+    /// per worker waits; a login beyond it is answered 503 系统繁忙 at once.
+    #[arg(long, env = "HPF_ARGON2_WORKERS")]
+    pub argon2_workers: Option<usize>,
     /// The number of reverse proxies in front of hpf (0: none). With N, the client address is the
     /// Nth entry from the right of X-Forwarded-For — the one the outermost proxy appended; what a
     /// client wrote there itself stands further left and is ignored.

@@ -612,3 +612,63 @@ async fn a_spoofed_forwarded_for_entry_is_not_the_client_address() {
         assert_eq!(addresses, vec![expected.to_owned()], "{proxies} proxies");
     }
 }
+
+/// Password checks run a few at a time: with one worker and a queue of two, a burst of logins
+/// gets at most three turns and the rest are told at once that the hall is busy (503) — without
+/// an attempt counted against the account.
+#[tokio::test]
+async fn a_burst_beyond_the_argon2_workers_and_queue_is_answered_busy() {
+    let app = spawn_app(
+        Store::Sqlite,
+        Options {
+            accounts: AccountConfig {
+                test_hooks: true,
+                argon2: std::sync::Arc::new(server::account::password::Gate::new(1, 2)),
+                ..AccountConfig::default()
+            },
+            ..Options::default()
+        },
+    )
+    .await;
+    let citizen = Citizen::new(&app);
+    let mut solved = Vec::new();
+    for _ in 0..12 {
+        solved.push(citizen.captcha().await);
+    }
+    let mut burst = tokio::task::JoinSet::new();
+    for (id, answer) in solved {
+        let (http, url) = (citizen.http.clone(), app.url("/api/account/login"));
+        burst.spawn(async move {
+            let response = http
+                .post(url)
+                .header("x-hpf-csrf", "1")
+                .json(&json!({"username": "13904310008", "password": "Wrong2018!",
+                              "captcha_id": id, "captcha": answer}))
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            let body: serde_json::Value = response.json().await.unwrap();
+            (status, body["message"].as_str().unwrap_or("").to_owned())
+        });
+    }
+    let mut answers = Vec::new();
+    while let Some(answer) = burst.join_next().await {
+        answers.push(answer.unwrap());
+    }
+    let busy: Vec<_> = answers.iter().filter(|(s, _)| *s == 503).collect();
+    let checked = answers.iter().filter(|(s, _)| *s == 401).count();
+    // (The gate's exact arithmetic is unit-tested; here the requests' arrival is up to the
+    // network, so only that the burst overflowed it.)
+    assert!(!busy.is_empty() && checked >= 1, "{answers:?}");
+    assert_eq!(busy[0].1, "系统繁忙，请稍后再试");
+    assert_eq!(busy.len() + checked, 12);
+    // Only the turns taken counted as attempts.
+    let attempts: i64 = sqlx::query_scalar(
+        "SELECT failed_logins FROM login_throttle WHERE throttle_key LIKE 'acct:%'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(attempts as usize, checked);
+}

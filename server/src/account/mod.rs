@@ -35,6 +35,8 @@ pub struct AccountConfig {
     /// The origins the hall is served at (`scheme://host:port`, from `--public-url` or the listen
     /// address); empty: the `Host` a request came to, with the expected scheme.
     pub origins: Vec<String>,
+    /// Password hashing at most this many at once, with a short queue (503 beyond it).
+    pub argon2: Arc<password::Gate>,
     /// INSECURE, browser tests only (requires --demo): captcha answers in the response and the
     /// SMS outbox readable over HTTP.
     pub test_hooks: bool,
@@ -49,6 +51,7 @@ impl Default for AccountConfig {
             secure_cookies: false,
             trusted_proxies: 0,
             origins: Vec::new(),
+            argon2: Arc::new(password::Gate::for_this_machine()),
             test_hooks: false,
             sms: Arc::new(sms::Outbox),
         }
@@ -137,6 +140,14 @@ async fn find_account(state: &AppState, name: &str) -> Result<Option<(String, St
     .await?)
 }
 
+/// 503 系统繁忙: too many password checks under way.
+pub fn busy() -> Error {
+    Error::Refused(
+        StatusCode::SERVICE_UNAVAILABLE,
+        ApiError::new("busy", "系统繁忙，请稍后再试"),
+    )
+}
+
 fn refused(code: &str, message: impl Into<String>) -> Error {
     Error::Refused(StatusCode::UNAUTHORIZED, ApiError::new(code, message))
 }
@@ -158,6 +169,9 @@ async fn login(
         return Err(ApiError::field("password", "password_required", "请输入密码").into());
     }
     captcha::check(&state, &request.captcha_id, &request.captcha).await?;
+    // A turn to verify first (before the attempt is counted): a burst beyond the workers and
+    // their queue is told to come back, and costs no attempt.
+    let _turn = state.accounts.argon2.enter().await.map_err(|_| busy())?;
     let now = state.clock.now().timestamp();
     let name = login_name(&request.username);
     let account = find_account(&state, &name).await?;
@@ -171,7 +185,7 @@ async fn login(
         return Err(refused("account_locked", throttle::locked_message(minutes)));
     };
     let stored = account.map(|(_, hash)| hash);
-    if password::verify(request.password, stored).await {
+    if password::verify(&state.accounts.argon2, request.password, stored).await {
         let who = who.unwrap_or_default();
         throttle::clear(&state, &key).await?;
         let cookie = session::start(&state, &who).await?;

@@ -64,8 +64,15 @@ async fn three_factor_match(
     }
 }
 
-async fn new_password_hash(who: &Identity) -> Result<String> {
-    password::hash(who.password.expose().to_owned())
+/// The new password's hash, in a turn of the Argon2 gate (503 when the hall is busy).
+async fn new_password_hash(state: &AppState, who: &Identity) -> Result<String> {
+    let _turn = state
+        .accounts
+        .argon2
+        .enter()
+        .await
+        .map_err(|_| super::busy())?;
+    password::hash_on(&state.accounts.argon2, who.password.expose().to_owned())
         .await
         .map_err(crate::error::Error::Internal)
 }
@@ -84,7 +91,7 @@ pub async fn register(
     )
     .await?;
     let account = three_factor_match(&state, &ip, "register", MEMBER_BY_FACTORS, &who).await?;
-    let hash = new_password_hash(&who).await?;
+    let hash = new_password_hash(&state, &who).await?;
     let now = state.clock.now().timestamp();
     let inserted = sqlx::query(
         "INSERT INTO web_accounts (personal_account, id_number, phone, password_hash, created_at, password_changed_at) \
@@ -133,7 +140,7 @@ pub async fn reset(
     )
     .await?;
     let account = three_factor_match(&state, &ip, "reset", ACCOUNT_BY_FACTORS, &who).await?;
-    let hash = new_password_hash(&who).await?;
+    let hash = new_password_hash(&state, &who).await?;
     sqlx::query("UPDATE web_accounts SET password_hash = $1, password_changed_at = $2 WHERE personal_account = $3")
         .bind(hash)
         .bind(state.clock.now().timestamp())
