@@ -47,6 +47,8 @@ async fn main() {
             "--log-level",
             "warn",
         ])
+        // One client address asks for every captcha here.
+        .args(["--captchas-per-minute", "100000"])
         .args(["--addr", &format!("127.0.0.1:{port}")])
         .args(["--dist", &work.join("dist").to_string_lossy()])
         .args([

@@ -11,3 +11,8 @@ CREATE TABLE login_throttle (
 
 -- What an audit entry is about, masked (the phone an SMS went to: 139****0002).
 ALTER TABLE audit_log ADD COLUMN detail TEXT;
+
+-- 附加码 creation is limited per client address, and the table's size is capped.
+ALTER TABLE captchas ADD COLUMN client_ip TEXT;
+CREATE INDEX captchas_client ON captchas (client_ip, expires_at);
+CREATE INDEX captchas_expiry ON captchas (expires_at);

@@ -74,6 +74,9 @@ pub struct ServeArgs {
     /// per worker waits; a login beyond it is answered 503 系统繁忙 at once.
     #[arg(long, env = "HPF_ARGON2_WORKERS")]
     pub argon2_workers: Option<usize>,
+    /// 附加码 one client address may fetch a minute (a person needs a few; a script more).
+    #[arg(long, env = "HPF_CAPTCHAS_PER_MINUTE", default_value_t = 30)]
+    pub captchas_per_minute: u32,
     /// The number of reverse proxies in front of hpf (0: none). With N, the client address is the
     /// Nth entry from the right of X-Forwarded-For — the one the outermost proxy appended; what a
     /// client wrote there itself stands further left and is ignored.

@@ -148,6 +148,7 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         trusted_proxies: args.trusted_proxies,
         origins: origins(&args, tls.is_some())?,
         test_hooks: args.insecure_test_hooks,
+        captchas_per_minute: args.captchas_per_minute,
         argon2: Arc::new(match args.argon2_workers {
             Some(workers) => account::password::Gate::new(workers, 16 * workers.max(1)),
             None => account::password::Gate::for_this_machine(),

@@ -218,6 +218,8 @@ async fn sessions_rotate_at_login_end_at_logout_and_when_idle() {
             Options {
                 accounts: AccountConfig {
                     test_hooks: true,
+                    // All test traffic comes from 127.0.0.1: as many 附加码 as the test needs.
+                    captchas_per_minute: u32::MAX,
                     idle_timeout_seconds: 60,
                     ..AccountConfig::default()
                 },
@@ -583,6 +585,8 @@ async fn a_spoofed_forwarded_for_entry_is_not_the_client_address() {
             Options {
                 accounts: AccountConfig {
                     test_hooks: true,
+                    // All test traffic comes from 127.0.0.1: as many 附加码 as the test needs.
+                    captchas_per_minute: u32::MAX,
                     trusted_proxies: proxies,
                     ..AccountConfig::default()
                 },
@@ -623,6 +627,8 @@ async fn a_burst_beyond_the_argon2_workers_and_queue_is_answered_busy() {
         Options {
             accounts: AccountConfig {
                 test_hooks: true,
+                // All test traffic comes from 127.0.0.1: as many 附加码 as the test needs.
+                captchas_per_minute: u32::MAX,
                 argon2: std::sync::Arc::new(server::account::password::Gate::new(1, 2)),
                 ..AccountConfig::default()
             },
@@ -671,4 +677,29 @@ async fn a_burst_beyond_the_argon2_workers_and_queue_is_answered_busy() {
     .await
     .unwrap();
     assert_eq!(attempts as usize, checked);
+}
+
+/// 附加码 are limited per client address (30 a minute by default): a script cannot fetch them by
+/// the hundred to train on or to fill the database.
+#[tokio::test]
+async fn captchas_are_limited_per_client_address() {
+    let app = spawn_app(Store::Sqlite, Options::default()).await;
+    let client = reqwest::Client::new();
+    let fetch = || {
+        client
+            .post(app.url("/api/account/captcha"))
+            .header("x-hpf-csrf", "1")
+            .send()
+    };
+    for _ in 0..30 {
+        assert_eq!(fetch().await.unwrap().status(), 200);
+    }
+    let refused = fetch().await.unwrap();
+    assert_eq!(refused.status(), 429);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(body["code"], "captcha_rate_limited");
+    assert_eq!(body["message"], "获取附加码过于频繁，请稍后再试");
+    // A minute later the citizen may ask again.
+    app.clock.advance(61);
+    assert_eq!(fetch().await.unwrap().status(), 200);
 }

@@ -209,6 +209,8 @@ async fn the_http_gateway_sender_posts_the_message_with_its_credential() {
             Options {
                 accounts: AccountConfig {
                     test_hooks: true,
+                    // All test traffic comes from 127.0.0.1: as many 附加码 as the test needs.
+                    captchas_per_minute: u32::MAX,
                     sms,
                     ..AccountConfig::default()
                 },

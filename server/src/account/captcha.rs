@@ -13,8 +13,11 @@ use shared::ApiError;
 const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 const LENGTH: usize = 4;
 pub const LIFETIME_SECONDS: i64 = 120;
-const WIDTH: usize = 120;
-const HEIGHT: usize = 44;
+/// Captchas alive at once, all clients together: beyond it the hall is busy (a flood is not
+/// allowed to fill the database).
+const MAX_ALIVE: i64 = 100_000;
+const WIDTH: usize = 160;
+const HEIGHT: usize = 56;
 
 /// 5×7 glyphs, one row per byte, the top five bits used (HD44780 shapes).
 fn glyph(c: u8) -> [u8; 7] {
@@ -118,7 +121,54 @@ impl Canvas {
     }
 }
 
-/// Draws `text` with per-character shear, offset and colour, over noise lines and dots.
+/// One character as drawn: where, how large, turned how far, in which "font".
+struct Placed {
+    glyph: [u8; 7],
+    centre: (f64, f64),
+    /// Pixels per glyph cell, across and down (the two differ: narrow and wide letters).
+    cell: (f64, f64),
+    /// Rotation in radians.
+    angle: f64,
+    /// Stroke shape: 0 rounded, 1 square, 2 oblique — three "fonts".
+    style: u8,
+    /// How much of a cell a rounded stroke fills (lighter to bolder).
+    weight: f64,
+    color: [u8; 3],
+}
+
+fn uniform(low: f64, high: f64) -> f64 {
+    low + (high - low) * f64::from(secret::range(0, 10_000)) / 10_000.0
+}
+
+impl Placed {
+    /// Whether the picture point `(x, y)` is ink of this character: mapped back into the glyph's
+    /// own grid by the inverse rotation and scale, then tested against the stroke shape.
+    fn covers(&self, x: f64, y: f64) -> bool {
+        let (dx, dy) = (x - self.centre.0, y - self.centre.1);
+        let (sin, cos) = self.angle.sin_cos();
+        let (u, v) = (dx * cos + dy * sin, -dx * sin + dy * cos);
+        let (mut gx, gy) = (u / self.cell.0 + 2.5, v / self.cell.1 + 3.5);
+        if self.style == 2 {
+            // Oblique: the top leans right.
+            gx -= (3.5 - gy) * 0.22;
+        }
+        if !(0.0..5.0).contains(&gx) || !(0.0..7.0).contains(&gy) {
+            return false;
+        }
+        let (col, row) = (gx as usize, gy as usize);
+        if self.glyph[row] & (0x10 >> col) == 0 {
+            return false;
+        }
+        let (fx, fy) = (gx.fract() - 0.5, gy.fract() - 0.5);
+        // Whole cells (strokes stay joined), the rounded font with its corners cut.
+        self.style != 0 || fx * fx + fy * fy <= self.weight
+    }
+}
+
+/// Draws `text`: each character rotated, scaled, spaced and stroked differently (three stroke
+/// "fonts", thin to bold), the whole picture bent by two waves, with curves drawn across the
+/// characters in their own colours and speckle — so the glyph table of the font no longer reads
+/// it by template (tested below), while a person still does, at 关怀版's size too.
 pub fn draw(text: &str) -> Vec<u8> {
     let mut canvas = Canvas::new();
     let palette = [
@@ -127,42 +177,64 @@ pub fn draw(text: &str) -> Vec<u8> {
         [30, 110, 50],
         [90, 40, 120],
         [40, 40, 40],
+        [160, 80, 0],
     ];
-    for _ in 0..3 {
-        let from = (
-            secret::range(0, WIDTH as i32),
-            secret::range(0, HEIGHT as i32),
-        );
-        let to = (
-            secret::range(0, WIDTH as i32),
-            secret::range(0, HEIGHT as i32),
-        );
-        canvas.line(from, to, [190, 198, 210]);
-    }
-    let scale = 4;
-    for (i, c) in text.bytes().enumerate() {
-        let color = secret::pick(&palette);
-        let left = 8 + i as i32 * 27 + secret::range(-2, 3);
-        let top = 6 + secret::range(-3, 4);
-        // A slight slant only: retirees must still read it.
-        let shear = secret::range(-1, 2);
-        for (row, bits) in glyph(c).iter().enumerate() {
-            for col in 0..5 {
-                if bits & (0x10 >> col) == 0 {
-                    continue;
-                }
-                for dy in 0..scale {
-                    for dx in 0..scale - 1 {
-                        let y = top + row as i32 * scale + dy;
-                        let x = left + col * (scale - 1) + dx + shear * (3 - row as i32);
-                        canvas.set(x, y, color);
-                    }
-                }
+    // The characters, left to right with uneven gaps.
+    let mut x = uniform(17.0, 22.0);
+    let placed: Vec<Placed> = text
+        .bytes()
+        .map(|c| {
+            let cell = (uniform(4.3, 5.4), uniform(4.6, 5.6));
+            let p = Placed {
+                glyph: glyph(c),
+                centre: (x, f64::from(HEIGHT as u32) / 2.0 + uniform(-5.0, 5.0)),
+                cell,
+                angle: uniform(-0.25, 0.25),
+                style: secret::range(0, 3) as u8,
+                weight: uniform(0.36, 0.5),
+                color: secret::pick(&palette),
+            };
+            x += cell.0 * 5.0 + uniform(5.0, 11.0);
+            p
+        })
+        .collect();
+    // Two waves bend the whole picture (a different one every time).
+    let (amp_y, period_y, phase_y) = (uniform(1.5, 3.0), uniform(40.0, 70.0), uniform(0.0, 6.3));
+    let (amp_x, period_x, phase_x) = (uniform(0.8, 1.6), uniform(24.0, 40.0), uniform(0.0, 6.3));
+    for py in 0..HEIGHT {
+        for px in 0..WIDTH {
+            let (fx, fy) = (px as f64, py as f64);
+            let sx = fx + amp_x * (fy / period_x * std::f64::consts::TAU + phase_x).sin();
+            let sy = fy + amp_y * (fx / period_y * std::f64::consts::TAU + phase_y).sin();
+            if let Some(p) = placed.iter().find(|p| p.covers(sx, sy)) {
+                canvas.set(px as i32, py as i32, p.color);
             }
         }
     }
-    for _ in 0..120 {
-        let gray = secret::range(110, 200) as u8;
+    // Curves across the characters, each in one of the characters' colours, so they cannot be
+    // told from the text by colour alone.
+    for _ in 0..2 {
+        let color = placed
+            .get(secret::range(0, placed.len().max(1) as i32) as usize)
+            .map_or([60, 60, 60], |p| p.color);
+        let (base, amp, period, phase) = (
+            uniform(12.0, f64::from(HEIGHT as u32) - 12.0),
+            uniform(3.0, 8.0),
+            uniform(50.0, 110.0),
+            uniform(0.0, 6.3),
+        );
+        let mut last = None;
+        for px in 0..WIDTH as i32 {
+            let y = base + amp * (f64::from(px) / period * std::f64::consts::TAU + phase).sin();
+            let point = (px, y.round() as i32);
+            if let Some(from) = last {
+                canvas.line(from, point, color);
+            }
+            last = Some(point);
+        }
+    }
+    for _ in 0..300 {
+        let gray = secret::range(90, 210) as u8;
         canvas.set(
             secret::range(0, WIDTH as i32),
             secret::range(0, HEIGHT as i32),
@@ -177,22 +249,51 @@ fn answer_hash(id: &str, answer: &str) -> String {
 }
 
 /// A new captcha: its id, the image as a data URL, and (for the insecure test hook) the answer.
-pub async fn create(state: &AppState) -> Result<(String, String, String)> {
-    let text: String = (0..LENGTH)
-        .map(|_| char::from(secret::pick(ALPHABET)))
-        .collect();
-    let id = secret::random_token(16);
+/// At most `per_minute` a client address a minute, and [`MAX_ALIVE`] alive in all.
+pub async fn create(state: &AppState, client_ip: &str) -> Result<(String, String, String)> {
     let now = state.clock.now().timestamp();
     sqlx::query("DELETE FROM captchas WHERE expires_at < $1")
         .bind(now - LIFETIME_SECONDS)
         .execute(&state.db.pool)
         .await?;
-    sqlx::query("INSERT INTO captchas (id, answer_hash, expires_at) VALUES ($1, $2, $3)")
-        .bind(&id)
-        .bind(answer_hash(&id, &text))
-        .bind(now + LIFETIME_SECONDS)
-        .execute(&state.db.pool)
+    // Created within the last minute: it expires more than a minute from now.
+    let recent: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM captchas WHERE client_ip = $1 AND expires_at > $2",
+    )
+    .bind(client_ip)
+    .bind(now + LIFETIME_SECONDS - 60)
+    .fetch_one(&state.db.pool)
+    .await?;
+    if recent >= i64::from(state.accounts.captchas_per_minute) {
+        return Err(Error::Refused(
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            ApiError::field(
+                "captcha",
+                "captcha_rate_limited",
+                "获取附加码过于频繁，请稍后再试",
+            ),
+        ));
+    }
+    let alive: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM captchas WHERE expires_at >= $1")
+        .bind(now)
+        .fetch_one(&state.db.pool)
         .await?;
+    if alive >= MAX_ALIVE {
+        return Err(super::busy());
+    }
+    let text: String = (0..LENGTH)
+        .map(|_| char::from(secret::pick(ALPHABET)))
+        .collect();
+    let id = secret::random_token(16);
+    sqlx::query(
+        "INSERT INTO captchas (id, answer_hash, expires_at, client_ip) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&id)
+    .bind(answer_hash(&id, &text))
+    .bind(now + LIFETIME_SECONDS)
+    .bind(client_ip)
+    .execute(&state.db.pool)
+    .await?;
     let image = format!("data:image/bmp;base64,{}", STANDARD.encode(draw(&text)));
     Ok((id, image, text))
 }
@@ -243,7 +344,7 @@ mod tests {
     fn the_image_is_a_bmp_of_the_right_size() {
         let bmp = draw("AB23");
         assert_eq!(&bmp[..2], b"BM");
-        assert_eq!(bmp.len(), 54 + 360 * HEIGHT);
+        assert_eq!(bmp.len(), 54 + WIDTH * 3 * HEIGHT);
         assert_eq!(
             u32::from_le_bytes(bmp[2..6].try_into().unwrap()) as usize,
             bmp.len()
@@ -258,5 +359,191 @@ mod tests {
         assert_eq!(answer_hash("id", "ab2c"), answer_hash("id", " AB2C "));
         assert_ne!(answer_hash("id", "AB2C"), answer_hash("other", "AB2C"));
         assert!(ALPHABET.iter().all(|c| glyph(*c) != [0; 7]));
+    }
+
+    /// The drawing before this one (5×7 cells ×4, a shear of at most one pixel), kept to show the
+    /// decoder below is a real one: it reads these.
+    fn legacy_draw(text: &str) -> Vec<u8> {
+        let mut canvas = Canvas::new();
+        let palette = [
+            [20, 60, 140],
+            [150, 30, 30],
+            [30, 110, 50],
+            [90, 40, 120],
+            [40, 40, 40],
+        ];
+        for _ in 0..3 {
+            let from = (
+                secret::range(0, WIDTH as i32),
+                secret::range(0, HEIGHT as i32),
+            );
+            let to = (
+                secret::range(0, WIDTH as i32),
+                secret::range(0, HEIGHT as i32),
+            );
+            canvas.line(from, to, [190, 198, 210]);
+        }
+        let scale = 4;
+        for (i, c) in text.bytes().enumerate() {
+            let color = secret::pick(&palette);
+            let left = 8 + i as i32 * 27 + secret::range(-2, 3);
+            let top = 6 + secret::range(-3, 4);
+            // A slight slant only: retirees must still read it.
+            let shear = secret::range(-1, 2);
+            for (row, bits) in glyph(c).iter().enumerate() {
+                for col in 0..5 {
+                    if bits & (0x10 >> col) == 0 {
+                        continue;
+                    }
+                    for dy in 0..scale {
+                        for dx in 0..scale - 1 {
+                            let y = top + row as i32 * scale + dy;
+                            let x = left + col * (scale - 1) + dx + shear * (3 - row as i32);
+                            canvas.set(x, y, color);
+                        }
+                    }
+                }
+            }
+        }
+        for _ in 0..120 {
+            let gray = secret::range(110, 200) as u8;
+            canvas.set(
+                secret::range(0, WIDTH as i32),
+                secret::range(0, HEIGHT as i32),
+                [gray, gray, gray],
+            );
+        }
+        canvas.bmp()
+    }
+
+    /// The ink of a BMP as `draw` writes it: pixels clearly darker than the background.
+    fn ink(bmp: &[u8]) -> Vec<Vec<bool>> {
+        let row = (WIDTH * 3).div_ceil(4) * 4;
+        (0..HEIGHT)
+            .map(|y| {
+                let line = &bmp[54 + (HEIGHT - 1 - y) * row..];
+                (0..WIDTH)
+                    .map(|x| {
+                        let p = &line[x * 3..x * 3 + 3];
+                        p.iter().map(|&v| u32::from(v)).sum::<u32>() < 3 * 180
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The attack the old captcha fell to: each letter of the alphabet drawn from the glyph
+    /// table at the font's size (5×7 cells of 3×4 pixels, upright or slanted by the old font's
+    /// one pixel per row either way), slid over the picture; at each of the four places from
+    /// the left the best-scoring letter is taken. Score: ink where the letter has ink, minus
+    /// ink missing from it and ink in its box that it does not have. Rows are 32-pixel bit
+    /// windows, so the search is fast enough for 200 pictures in a debug build.
+    #[allow(clippy::needless_range_loop)] // `left` and `top` are coordinates, not just indices
+    fn decode(bmp: &[u8]) -> String {
+        const BOX: (i32, i32) = (21, 28);
+        let ink = ink(bmp);
+        // window[y][x]: the ink of row y from x on, one bit a pixel.
+        let window: Vec<Vec<u32>> = ink
+            .iter()
+            .map(|row| {
+                (0..WIDTH)
+                    .map(|x| {
+                        (0..32)
+                            .filter(|i| row.get(x + i) == Some(&true))
+                            .map(|i| 1u32 << i)
+                            .sum()
+                    })
+                    .collect()
+            })
+            .collect();
+        // Ink counts of every rectangle from an integral image.
+        let mut sum = vec![vec![0i32; WIDTH + 1]; HEIGHT + 1];
+        for y in 0..HEIGHT {
+            for x in 0..WIDTH {
+                sum[y + 1][x + 1] =
+                    sum[y][x + 1] + sum[y + 1][x] - sum[y][x] + i32::from(ink[y][x]);
+            }
+        }
+        let box_ink = |left: usize, top: usize| {
+            let (r, b) = (
+                (left + BOX.0 as usize).min(WIDTH),
+                (top + BOX.1 as usize).min(HEIGHT),
+            );
+            sum[b][r] - sum[top][r] - sum[b][left] + sum[top][left]
+        };
+        let templates: Vec<(u8, [u32; 28], i32)> = ALPHABET
+            .iter()
+            .flat_map(|&c| (-1..=1).map(move |shear| (c, shear)))
+            .map(|(c, shear)| {
+                let mut rows = [0u32; 28];
+                for (row, bits) in glyph(c).iter().enumerate() {
+                    for col in 0..5 {
+                        if bits & (0x10 >> col) != 0 {
+                            for dy in 0..4 {
+                                for dx in 0..3 {
+                                    let x = 3 + col * 3 + dx + shear * (3 - row as i32);
+                                    rows[row * 4 + dy] |= 1 << x;
+                                }
+                            }
+                        }
+                    }
+                }
+                let cells = rows.iter().map(|r| r.count_ones() as i32).sum();
+                (c, rows, cells)
+            })
+            .collect();
+        let mut text = String::new();
+        let mut from = 0usize;
+        for _ in 0..LENGTH {
+            let mut best = (i32::MIN, b'?', from);
+            // The next letter within a letter's width or so (the old layout's pitch was 27).
+            for left in from..(from + 22).min(WIDTH) {
+                for top in 0..(HEIGHT - BOX.1 as usize) {
+                    let boxed = box_ink(left, top);
+                    for (c, rows, cells) in &templates {
+                        let hits: i32 = rows
+                            .iter()
+                            .enumerate()
+                            .map(|(r, bits)| (window[top + r][left] & bits).count_ones() as i32)
+                            .sum();
+                        let score = 3 * hits - cells - boxed;
+                        if score > best.0 {
+                            best = (score, *c, left);
+                        }
+                    }
+                }
+            }
+            text.push(char::from(best.1));
+            from = best.2 + 15;
+        }
+        text
+    }
+
+    fn random_text() -> String {
+        (0..LENGTH)
+            .map(|_| char::from(secret::pick(ALPHABET)))
+            .collect()
+    }
+
+    #[test]
+    fn the_glyph_templates_read_the_old_drawing_but_not_this_one() {
+        let old = (0..20)
+            .filter(|_| {
+                let text = random_text();
+                decode(&legacy_draw(&text)) == text
+            })
+            .count();
+        // The decoder is a real one: it reads the old captcha (the attack read 12 of 12).
+        assert!(old >= 16, "the decoder read {old} of 20 old captchas");
+        let new = (0..200)
+            .filter(|_| {
+                let text = random_text();
+                decode(&draw(&text)) == text
+            })
+            .count();
+        assert!(
+            new <= 10,
+            "{new} of 200 captchas decoded (at most 5 % allowed)"
+        );
     }
 }

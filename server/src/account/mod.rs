@@ -37,6 +37,8 @@ pub struct AccountConfig {
     pub origins: Vec<String>,
     /// Password hashing at most this many at once, with a short queue (503 beyond it).
     pub argon2: Arc<password::Gate>,
+    /// 附加码 a client address may fetch a minute.
+    pub captchas_per_minute: u32,
     /// INSECURE, browser tests only (requires --demo): captcha answers in the response and the
     /// SMS outbox readable over HTTP.
     pub test_hooks: bool,
@@ -52,6 +54,7 @@ impl Default for AccountConfig {
             trusted_proxies: 0,
             origins: Vec::new(),
             argon2: Arc::new(password::Gate::for_this_machine()),
+            captchas_per_minute: 30,
             test_hooks: false,
             sms: Arc::new(sms::Outbox),
         }
@@ -111,8 +114,11 @@ pub fn forwarded_client(headers: &axum::http::HeaderMap, proxies: usize) -> Opti
         .map(|index| entries[index].clone())
 }
 
-async fn new_captcha(State(state): State<AppState>) -> Result<Json<Captcha>> {
-    let (id, image, answer) = captcha::create(&state).await?;
+async fn new_captcha(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+) -> Result<Json<Captcha>> {
+    let (id, image, answer) = captcha::create(&state, &ip).await?;
     let answer = state.accounts.test_hooks.then_some(answer);
     Ok(Json(Captcha { id, image, answer }))
 }

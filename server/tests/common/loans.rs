@@ -17,6 +17,8 @@ pub async fn app(store: Store, clock: &'static str, policy: Policy) -> TestApp {
             policy,
             accounts: AccountConfig {
                 test_hooks: true,
+                // All test traffic comes from 127.0.0.1: as many 附加码 as the test needs.
+                captchas_per_minute: u32::MAX,
                 ..AccountConfig::default()
             },
             ..Options::default()

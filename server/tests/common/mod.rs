@@ -173,6 +173,8 @@ pub async fn app_with_hooks(store: Store) -> TestApp {
         Options {
             accounts: server::account::AccountConfig {
                 test_hooks: true,
+                // All test traffic comes from 127.0.0.1: as many 附加码 as the test needs.
+                captchas_per_minute: u32::MAX,
                 ..server::account::AccountConfig::default()
             },
             ..Options::default()

@@ -42,7 +42,7 @@ pub fn CaptchaField(state: CaptchaState) -> impl IntoView {
             <div class="captcha">
                 <input id="captcha" name="captcha" type="text" autocomplete="off" maxlength="4"
                     bind:value=state.answer />
-                <img class="captcha__image" src=move || state.image.get() alt="附加码图片" width="120" height="44" />
+                <img class="captcha__image" src=move || state.image.get() alt="附加码图片" width="160" height="56" />
                 <button type="button" class="button button--link" on:click=move |_| state.refresh()>
                     "看不清，换一张"
                 </button>
