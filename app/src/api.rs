@@ -195,6 +195,15 @@ pub async fn login(request: &LoginRequest) -> Result<Done, ApiError> {
     done
 }
 
+/// 短信验证码登录.
+pub async fn login_sms(request: &shared::account::wire::SmsLoginRequest) -> Result<Done, ApiError> {
+    let done = post("/account/login-sms", request).await;
+    if done.is_ok() {
+        snapshot::clear();
+    }
+    done
+}
+
 pub async fn logout() -> Result<Done, ApiError> {
     snapshot::clear();
     post("/account/logout", &Empty {}).await

@@ -34,7 +34,7 @@ for (let i = 0; i < runs; i++) {
   cdp.on('Network.loadingFinished', (e) => { wire += e.encodedDataLength; });
   const started = Date.now();
   await page.goto(`${base}/login`, { waitUntil: 'commit' });
-  const login = page.getByRole('button', { name: '登录' });
+  const login = page.getByRole('button', { name: '登录', exact: true });
   await login.waitFor({ state: 'visible', timeout: 60_000 });
   await page.waitForFunction(() => {
     const button = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === '登录');

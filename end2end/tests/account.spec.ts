@@ -55,7 +55,7 @@ test.describe('注册、登录、忘记密码', () => {
     const image = page.getByRole('img', { name: '附加码图片' });
     await expect(image).toHaveAttribute('src', /^data:image\/bmp/);
     await page.getByLabel('附加码', { exact: true }).fill('0000');
-    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('button', { name: '登录', exact: true }).click();
     await expect(page.getByRole('alert')).toHaveText(/附加码/);
 
     const before = await image.getAttribute('src');
@@ -63,7 +63,7 @@ test.describe('注册、登录、忘记密码', () => {
     await expect(image).not.toHaveAttribute('src', before!);
     await captcha.solve();
     await keepScreenshot(page, testInfo, 'login-keyboard');
-    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('button', { name: '登录', exact: true }).click();
     await expect(page.getByRole('heading', { name: '我的住房公积金首页' })).toBeVisible();
     await expect(page.getByText(`${member.name}，您好！`)).toBeVisible();
     // Personal data comes masked.
@@ -122,8 +122,35 @@ test.describe('注册、登录、忘记密码', () => {
     await page.getByLabel('用户名').fill(member.phone);
     await page.getByLabel('密码', { exact: true }).fill(NEW_PASSWORD);
     await captcha.solve();
-    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('button', { name: '登录', exact: true }).click();
     await expect(page).toHaveURL(/\/home$/);
     await expect(page.getByRole('heading', { name: '我的住房公积金首页' })).toBeVisible();
   });
+});
+
+test('短信验证码登录: a citizen whose password a stranger locked gets in with the phone', async ({ page, request }, testInfo) => {
+  const member = await makeTwin(request, DEMO.FENG_QI, PASSWORD);
+  // A stranger's five wrong passwords lock the password.
+  const headers = { 'x-hpf-csrf': '1' };
+  for (let i = 0; i < 5; i++) {
+    const c = await (await request.post('/api/account/captcha', { headers })).json();
+    await request.post('/api/account/login', {
+      headers, data: { username: member.phone, password: 'Wrong2018!', captcha_id: c.id, captcha: c.answer },
+    });
+  }
+  const captcha = new CaptchaSolver(page);
+  await new Login(page, captcha).as(member.phone, PASSWORD);
+  await expect(page.getByRole('alert')).toContainText('短信验证码登录');
+
+  await page.getByRole('button', { name: '短信验证码登录' }).click();
+  await expect(page.getByRole('button', { name: '短信验证码登录' })).toHaveAttribute('aria-pressed', 'true');
+  await page.getByLabel('手机号').fill(member.phone);
+  await captcha.solve();
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await expect(page.getByRole('button', { name: /秒后重新获取/ })).toBeVisible();
+  await page.getByLabel('短信验证码').fill(await smsCode(request, member.phone));
+  await keepScreenshot(page, testInfo, 'login-sms');
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await expect(page).toHaveURL(/\/home$/);
+  await expect(page.getByText(`${member.name}，您好！`)).toBeVisible();
 });

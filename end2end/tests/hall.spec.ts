@@ -61,7 +61,7 @@ test('a deep link opens its screen, through the login when the session is gone',
   await page.getByLabel('用户名').fill(twin.phone);
   await page.getByLabel('密码', { exact: true }).fill('Twin2018!');
   await captcha.solve();
-  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('button', { name: '登录', exact: true }).click();
   await expect(page).toHaveURL(`/loans/${ZHOU_LOAN}/schedule`);
   await expect(page.getByRole('heading', { name: '还款计划' })).toBeVisible();
   await expect(page).toHaveTitle(title('还款计划'));

@@ -16,3 +16,23 @@ ALTER TABLE audit_log ADD COLUMN detail TEXT;
 ALTER TABLE captchas ADD COLUMN client_ip TEXT;
 CREATE INDEX captchas_client ON captchas (client_ip, expires_at);
 CREATE INDEX captchas_expiry ON captchas (expires_at);
+
+-- 短信验证码登录: a third purpose. The CHECK cannot be altered in SQLite, so the table is rebuilt
+-- (the same statements on both databases).
+CREATE TABLE sms_codes_new (
+    id         TEXT PRIMARY KEY,
+    phone      TEXT NOT NULL,
+    purpose    TEXT NOT NULL CHECK (purpose IN ('register', 'reset', 'login')),
+    code_hash  TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    attempts   BIGINT NOT NULL DEFAULT 0,
+    consumed   BIGINT NOT NULL DEFAULT 0,
+    client_ip  TEXT NOT NULL
+);
+INSERT INTO sms_codes_new (id, phone, purpose, code_hash, created_at, expires_at, attempts, consumed, client_ip)
+    SELECT id, phone, purpose, code_hash, created_at, expires_at, attempts, consumed, client_ip FROM sms_codes;
+DROP TABLE sms_codes;
+ALTER TABLE sms_codes_new RENAME TO sms_codes;
+CREATE INDEX sms_codes_phone ON sms_codes (phone, purpose, created_at);
+CREATE INDEX sms_codes_ip ON sms_codes (client_ip, created_at);

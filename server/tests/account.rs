@@ -703,3 +703,70 @@ async fn captchas_are_limited_per_client_address() {
     app.clock.advance(61);
     assert_eq!(fetch().await.unwrap().status(), 200);
 }
+
+/// 短信验证码登录: the phone's code logs its web account in — also when wrong passwords locked
+/// the password (a stranger cannot keep the citizen out), and the lock goes with it.
+#[tokio::test]
+async fn a_citizen_logs_in_with_an_sms_code_even_when_the_password_is_locked() {
+    for store in stores() {
+        let app = app_with_hooks(store).await;
+        let citizen = Citizen::new(&app);
+        citizen.register(&tong_yi(), PASSWORD).await;
+        for _ in 0..5 {
+            citizen.login("13904310002", "Wrong2018!").await;
+        }
+        assert_eq!(
+            citizen.login("13904310002", PASSWORD).await.1["code"],
+            "account_locked"
+        );
+
+        app.clock.advance(61);
+        let (status, body) = citizen.send_sms("login", "13904310002").await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = citizen
+            .post(
+                "/api/account/login-sms",
+                &json!({"phone": "13904310002", "sms_code": "000000"}),
+            )
+            .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (422, Some("sms_code_wrong"))
+        );
+        let code = citizen.sms_code("13904310002").await;
+        let (status, body) = citizen
+            .post(
+                "/api/account/login-sms",
+                &json!({"phone": "13904310002", "sms_code": code}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let (status, me) = citizen.get("/api/account/me").await;
+        assert_eq!((status, me["name"].as_str()), (200, Some("佟一")));
+        // The code is spent; the password lock is lifted.
+        let (status, _) = citizen
+            .post(
+                "/api/account/login-sms",
+                &json!({"phone": "13904310002", "sms_code": code}),
+            )
+            .await;
+        assert_eq!(status, 422);
+        assert_eq!(citizen.login("13904310002", PASSWORD).await.0, 200);
+
+        // A phone with no web account: only its holder, with the code, learns that.
+        let stranger = Citizen::new(&app);
+        assert_eq!(stranger.send_sms("login", "13904310001").await.0, 200);
+        let code = stranger.sms_code("13904310001").await;
+        let (status, body) = stranger
+            .post(
+                "/api/account/login-sms",
+                &json!({"phone": "13904310001", "sms_code": code}),
+            )
+            .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (422, Some("not_registered"))
+        );
+        assert_eq!(stranger.get("/api/account/me").await.0, 401);
+    }
+}

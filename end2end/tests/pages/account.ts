@@ -116,7 +116,7 @@ export class Login {
     await this.page.getByLabel('用户名').fill(username);
     await this.page.getByLabel('密码', { exact: true }).fill(password);
     await this.captcha.solve();
-    await this.page.getByRole('button', { name: '登录' }).click();
+    await this.page.getByRole('button', { name: '登录', exact: true }).click();
   }
 }
 

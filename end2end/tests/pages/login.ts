@@ -14,7 +14,7 @@ export class LoginPage {
     this.username = page.getByLabel('用户名');
     this.password = page.getByLabel('密码', { exact: true });
     this.captcha = page.getByLabel('附加码');
-    this.submit = page.getByRole('button', { name: '登录' });
+    this.submit = page.getByRole('button', { name: '登录', exact: true });
     this.message = page.getByRole('alert');
   }
 

@@ -24,6 +24,7 @@ pub async fn send_sms(
     let purpose = match request.purpose {
         SmsPurpose::Register => sms::Purpose::Register,
         SmsPurpose::Reset => sms::Purpose::Reset,
+        SmsPurpose::Login => sms::Purpose::Login,
     };
     // Sent whoever owns the phone: the answer must not tell.
     sms::issue(&state, phone.as_str(), purpose, &ip).await?;

@@ -21,6 +21,7 @@ const PER_IP_HOUR: i64 = 30;
 pub enum Purpose {
     Register,
     Reset,
+    Login,
 }
 
 impl Purpose {
@@ -28,6 +29,7 @@ impl Purpose {
         match self {
             Purpose::Register => "register",
             Purpose::Reset => "reset",
+            Purpose::Login => "login",
         }
     }
 
@@ -35,6 +37,7 @@ impl Purpose {
         match self {
             Purpose::Register => "注册",
             Purpose::Reset => "重置密码",
+            Purpose::Login => "登录",
         }
     }
 }

@@ -81,7 +81,7 @@ pub async fn minutes_left(state: &AppState, key: &str, now: i64) -> Result<i64> 
 /// phone and clears the lock).
 pub fn locked_message(minutes: i64) -> String {
     format!(
-        "密码连续输错{MAX_FAILED_LOGINS}次，账户已锁定，请{minutes}分钟后再试；也可通过“忘记密码”验证手机后重置密码，立即登录"
+        "密码连续输错{MAX_FAILED_LOGINS}次，账户已锁定，请{minutes}分钟后再试；也可使用“短信验证码登录”，或通过“忘记密码”验证手机后重置密码，立即登录"
     )
 }
 

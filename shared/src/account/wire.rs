@@ -25,6 +25,15 @@ pub struct Captcha {
 pub enum SmsPurpose {
     Register,
     Reset,
+    /// 短信验证码登录.
+    Login,
+}
+
+/// 短信验证码登录: the phone and the code sent to it (the captcha was solved to send it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SmsLoginRequest {
+    pub phone: String,
+    pub sms_code: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
