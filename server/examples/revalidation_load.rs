@@ -78,7 +78,10 @@ async fn main() {
         .await
         .expect("database");
     let clock = Clock::parse("2018-01-05T10:00:00+08:00").expect("clock");
-    server::demo::load(&db, &clock.now().to_rfc3339())
+    let key = server::protect::DataKey::from_hex(&server::protect::DataKey::generate_hex())
+        .expect("a data key");
+    server::protect::prepare(&db, &key).await.expect("data key");
+    server::demo::load(&db, &key, &clock.now().to_rfc3339())
         .await
         .expect("demo data");
     let state = AppState {
@@ -90,11 +93,14 @@ async fn main() {
             idle_timeout_seconds: 3600,
             ..AccountConfig::default()
         }),
+        key: Arc::new(key),
     };
     // 佟一's web account and a session, made directly: the benchmark measures the trial path.
     let hash = password::hash("Tong2018!".into()).await.expect("hash");
-    sqlx::query("INSERT INTO web_accounts (personal_account, id_number, phone, password_hash, created_at, password_changed_at) VALUES ('3816301', '220102198005202134', '13904310002', $1, 0, 0)")
+    sqlx::query("INSERT INTO web_accounts (personal_account, id_number, phone, password_hash, created_at, password_changed_at) VALUES ('3816301', $2, $3, $1, 0, 0)")
         .bind(hash)
+        .bind(state.key.lookup("220102198005202134"))
+        .bind(state.key.lookup("13904310002"))
         .execute(&db.pool)
         .await
         .expect("account");

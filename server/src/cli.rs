@@ -25,6 +25,8 @@ pub enum Command {
     Batch(BatchArgs),
     /// 导入: load or update members and loans from CSV files (all or nothing; see README).
     Import(ImportArgs),
+    /// Re-seal every personal datum (证件号码, 手机号, card numbers) under a new data key.
+    RotateKey(RotateKeyArgs),
     /// Print the compact calendar (shared/data/calendar.txt) made from a holiday-cn directory.
     Calendar {
         /// A directory of holiday-cn year files (2007.json …).
@@ -42,6 +44,10 @@ pub struct ServeArgs {
     /// loopback one); on 0.0.0.0 / [::], the Host a request came to.
     #[arg(long, env = "HPF_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// The data key (a file of 64 hex digits) sealing 证件号码, 手机号 and card numbers. Required,
+    /// except with --demo, which makes one beside an SQLite database (or ./hpf-data.key).
+    #[arg(long, env = "HPF_DATA_KEY_FILE")]
+    pub data_key_file: Option<PathBuf>,
     /// sqlite://FILE?mode=rwc (created on first run) or postgres://USER@HOST:PORT/DB.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://hpf.db?mode=rwc")]
     pub database_url: String,
@@ -160,6 +166,21 @@ pub struct ImportArgs {
     /// Loans CSV (their members must exist in the database or in --members).
     #[arg(long)]
     pub loans: Option<PathBuf>,
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://hpf.db?mode=rwc")]
+    pub database_url: String,
+    /// The data key (64 hex digits) the personal data is sealed with.
+    #[arg(long, env = "HPF_DATA_KEY_FILE")]
+    pub data_key_file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RotateKeyArgs {
+    /// The key the data is sealed with now.
+    #[arg(long, env = "HPF_DATA_KEY_FILE")]
+    pub data_key_file: PathBuf,
+    /// The new key (64 hex digits): every sealed value and lookup is rewritten under it.
+    #[arg(long)]
+    pub new_key_file: PathBuf,
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://hpf.db?mode=rwc")]
     pub database_url: String,
 }

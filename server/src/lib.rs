@@ -11,6 +11,7 @@ pub mod http;
 pub mod import;
 pub mod loan;
 pub mod progress;
+pub mod protect;
 pub mod state;
 pub mod system;
 pub mod tools;
@@ -81,8 +82,11 @@ pub async fn run(cli: Cli) -> Result<bool, Failure> {
             Ok(report.failed == 0)
         }
         Command::Import(args) => {
+            let key = protect::DataKey::read(&args.data_key_file)?;
             let db = Db::connect(&args.database_url, 2).await?;
-            let result = import::run(&db, args.members.as_deref(), args.loans.as_deref()).await;
+            protect::prepare(&db, &key).await?;
+            let result =
+                import::run(&db, &key, args.members.as_deref(), args.loans.as_deref()).await;
             db.close().await;
             match result? {
                 Ok(summary) => {
@@ -97,6 +101,15 @@ pub async fn run(cli: Cli) -> Result<bool, Failure> {
                     Ok(false)
                 }
             }
+        }
+        Command::RotateKey(args) => {
+            let old = protect::DataKey::read(&args.data_key_file)?;
+            let new = protect::DataKey::read(&args.new_key_file)?;
+            let db = Db::connect(&args.database_url, 2).await?;
+            let result = protect::rotate(&db, &old, &new).await;
+            db.close().await;
+            println!("{} rows re-sealed under the new key", result?);
+            Ok(true)
         }
         Command::Calendar { dir } => {
             print!("{}", tools::calendar_from_dir(&dir)?.to_compact());
@@ -167,8 +180,10 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     let db = Db::connect(&args.database_url, args.db_connections).await?;
+    let key = data_key(&args)?;
+    protect::prepare(&db, &key).await?;
     if args.demo {
-        demo::load(&db, &clock.now().to_rfc3339())
+        demo::load(&db, &key, &clock.now().to_rfc3339())
             .await
             .map_err(|e| format!("cannot load the demo data: {e}"))?;
     }
@@ -178,6 +193,7 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         calendar: Arc::new(calendar),
         policy: Arc::new(policy),
         accounts: Arc::new(accounts),
+        key: Arc::new(key),
     };
     if let Some(at) = args.batch_at {
         tokio::spawn(batch::daily(state.clone(), at, args.batch_workers.max(1)));
@@ -229,6 +245,24 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
     db.close().await;
     tracing::info!("hpf stopped");
     served.map_err(|e| format!("server error: {e}"))
+}
+
+/// The data key: `--data-key-file`, or for the demo one made beside its SQLite database.
+fn data_key(args: &ServeArgs) -> Result<protect::DataKey, Failure> {
+    if let Some(path) = &args.data_key_file {
+        return protect::DataKey::read(path);
+    }
+    if !args.demo {
+        return Err("--data-key-file is required: a file of 64 hex digits, e.g. `openssl rand -hex 32 > hpf-data.key` (the demo makes one itself)".into());
+    }
+    let beside = args
+        .database_url
+        .strip_prefix("sqlite://")
+        .map(|rest| rest.split('?').next().unwrap_or_default())
+        .filter(|file| !file.is_empty() && !file.contains(":memory:"))
+        .map(|file| std::path::PathBuf::from(format!("{file}.key")))
+        .unwrap_or_else(|| std::path::PathBuf::from("hpf-data.key"));
+    protect::DataKey::read_or_create(&beside)
 }
 
 /// The origins state-changing requests may come from: `--public-url`, or the listen address.

@@ -14,4 +14,6 @@ pub struct AppState {
     pub calendar: Arc<Calendar>,
     pub policy: Arc<Policy>,
     pub accounts: Arc<AccountConfig>,
+    /// Seals and looks up personal data (证件号码, 手机号, card numbers).
+    pub key: Arc<crate::protect::DataKey>,
 }

@@ -237,6 +237,7 @@ async fn the_daily_job_and_the_command_run_the_batch() {
         calendar: std::sync::Arc::new(shared::calendar::Calendar::embedded()),
         policy: std::sync::Arc::new(Policy::default()),
         accounts: std::sync::Arc::new(server::account::AccountConfig::default()),
+        key: app.key.clone(),
     };
     let job = tokio::spawn(server::batch::daily(
         state,

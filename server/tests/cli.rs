@@ -223,6 +223,8 @@ fn serve_shuts_down_gracefully_on_sigterm() {
 fn serve_speaks_tls_with_hsts_when_given_a_certificate() {
     let dir = common::temp_dir("hpf_tls");
     let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let data_key = dir.join("hpf-data.key");
+    std::fs::write(&data_key, server::protect::DataKey::generate_hex()).unwrap();
     let made = Command::new("openssl")
         .args([
             "req",
@@ -268,6 +270,8 @@ fn serve_speaks_tls_with_hsts_when_given_a_certificate() {
         .arg(&cert)
         .arg("--tls-key")
         .arg(&key)
+        .arg("--data-key-file")
+        .arg(&data_key)
         .stderr(Stdio::null())
         .spawn()
         .unwrap();

@@ -19,12 +19,22 @@ fn id(first17: &str) -> String {
 const MEMBERS_HEADER: &str = "personal_account,name,id_number,phone,unit_account,unit_name,account_status,balance,card_bank,card_number,card_status";
 const LOANS_HEADER: &str = "borrower_no,personal_account,status,disbursement_date,amount,term_months,balance,loan_type,house_address,annual_rate,method,remaining_periods,monthly_payment,last_due_date,maturity_date,arrears,repay_card_bank,repay_card_number";
 
-fn import(url: &str, members: &str, loans: &str) -> (bool, String, String) {
+/// A data key in a file, as the back office keeps it.
+fn data_key() -> (std::path::PathBuf, server::protect::DataKey) {
+    let hex = server::protect::DataKey::generate_hex();
+    let path = temp_dir("hpf_import_key").join("hpf-data.key");
+    std::fs::write(&path, &hex).unwrap();
+    (path, server::protect::DataKey::from_hex(&hex).unwrap())
+}
+
+fn import(url: &str, key: &std::path::Path, members: &str, loans: &str) -> (bool, String, String) {
     let dir = temp_dir("hpf_import");
     std::fs::write(dir.join("members.csv"), members).unwrap();
     std::fs::write(dir.join("loans.csv"), loans).unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_hpf"))
         .args(["import", "--database-url", url, "--log-level", "warn"])
+        .arg("--data-key-file")
+        .arg(key)
         .arg("--members")
         .arg(dir.join("members.csv"))
         .arg("--loans")
@@ -55,7 +65,9 @@ async fn a_file_with_bad_rows_is_refused_whole_and_a_good_one_loads() {
     for store in stores() {
         let url = fresh_database_url(store).await;
         let db = Db::connect(&url, 2).await.unwrap();
-        server::demo::load(&db, "2018-01-05T10:00:00+08:00")
+        let (key_file, key) = data_key();
+        server::protect::prepare(&db, &key).await.unwrap();
+        server::demo::load(&db, &key, "2018-01-05T10:00:00+08:00")
             .await
             .unwrap();
         let before = counts(&db).await;
@@ -73,7 +85,7 @@ async fn a_file_with_bad_rows_is_refused_whole_and_a_good_one_loads() {
         let loans = format!(
             "{LOANS_HEADER}\n2020000999,9999999,normal,2020-01-15,300000.00,240,250000.00,公积金贷款,长春市1号,3.25,equal_installment,200,1418.00,2017-12-15,2034-08-15,0.00,工行,6222020200018888\n"
         );
-        let (ok, _, stderr) = import(&url, &members, &loans);
+        let (ok, _, stderr) = import(&url, &key_file, &members, &loans);
         assert!(!ok, "{stderr}");
         let lines: Vec<&str> = stderr.lines().collect();
         assert!(
@@ -110,7 +122,7 @@ async fn a_file_with_bad_rows_is_refused_whole_and_a_good_one_loads() {
         let loans = format!(
             "{LOANS_HEADER}\n2020000999,5200001,normal,2020-01-15,300000.00,240,250000.00,公积金贷款,长春市1号,3.25,等额本息,200,1418.00,2017-12-15,2034-08-15,0.00,工行,6222020200018888\n"
         );
-        let (ok, stdout, stderr) = import(&url, &members, &loans);
+        let (ok, stdout, stderr) = import(&url, &key_file, &members, &loans);
         assert!(ok, "{stderr}");
         assert_eq!(stdout.trim(), "imported 2 member(s) and 1 loan(s)");
         assert_eq!(counts(&db).await, (before.0 + 1, before.1 + 1));
@@ -138,6 +150,17 @@ async fn a_file_with_bad_rows_is_refused_whole_and_a_good_one_loads() {
         .await
         .unwrap();
         assert_eq!((holder.as_str(), due_day), ("孔一", 15));
+        // Imported personal data is sealed: the ID number opens with the key, and nothing else
+        // in the row is the number in clear.
+        let (sealed_id, sealed_card): (String, String) = sqlx::query_as(
+            "SELECT m.id_number, l.repay_card_number FROM members m JOIN loans l \
+             ON l.personal_account = m.personal_account WHERE m.personal_account = '5200001'",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(key.open(&sealed_id).unwrap(), id("22010219530101151"));
+        assert_eq!(key.open(&sealed_card).unwrap(), "6222020200018888");
         db.close().await;
     }
 }

@@ -134,14 +134,15 @@ fn login_name(username: &str) -> String {
 
 /// The account a login name (证件号码 or 手机号) names, if any: its 个人账号 and password hash.
 async fn find_account(state: &AppState, name: &str) -> Result<Option<(String, String)>> {
+    // web_accounts holds the lookup form of ID numbers and phones, never the numbers.
     let phone = Phone::parse(name)
-        .map(|p| p.as_str().to_owned())
+        .map(|p| state.key.lookup(p.as_str()))
         .unwrap_or_default();
     Ok(sqlx::query_as(
         "SELECT personal_account, password_hash FROM web_accounts \
          WHERE id_number = $1 OR (phone = $2 AND $2 <> '') ORDER BY id_number LIMIT 1",
     )
-    .bind(name)
+    .bind(state.key.lookup(name))
     .bind(phone)
     .fetch_optional(&state.db.pool)
     .await?)
@@ -241,7 +242,7 @@ async fn login_sms(
     .await?;
     let account: Option<String> =
         sqlx::query_scalar("SELECT personal_account FROM web_accounts WHERE phone = $1")
-            .bind(phone.as_str())
+            .bind(state.key.lookup(phone.as_str()))
             .fetch_optional(&state.db.pool)
             .await?;
     let masked = shared::mask::phone(phone.as_str());
@@ -296,6 +297,8 @@ async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Me>
     .bind(&user.personal_account)
     .fetch_one(&state.db.pool)
     .await?;
+    let id_number = state.key.open(&id_number).map_err(Error::Internal)?;
+    let phone = state.key.open(&phone).map_err(Error::Internal)?;
     Ok(Json(Me {
         name,
         id_number: shared::mask::id_number(&id_number),
@@ -319,7 +322,7 @@ async fn test_outbox(
     let message: Option<String> = sqlx::query_scalar(
         "SELECT message FROM sms_outbox WHERE phone = $1 ORDER BY created_at DESC, id LIMIT 1",
     )
-    .bind(phone)
+    .bind(state.key.lookup(&phone))
     .fetch_optional(&state.db.pool)
     .await?;
     message

@@ -37,7 +37,7 @@ pub async fn send_sms(
 }
 
 const MEMBER_BY_FACTORS: &str =
-    "SELECT personal_account FROM members WHERE id_number = $1 AND name = $2 AND phone = $3";
+    "SELECT personal_account FROM members WHERE id_number_lookup = $1 AND name = $2 AND phone_lookup = $3";
 const ACCOUNT_BY_FACTORS: &str = "SELECT w.personal_account FROM web_accounts w \
      JOIN members m ON m.personal_account = w.personal_account WHERE w.id_number = $1 AND m.name = $2 AND w.phone = $3";
 
@@ -51,9 +51,9 @@ async fn three_factor_match(
     who: &Identity,
 ) -> Result<String> {
     let found: Option<String> = sqlx::query_scalar(sql)
-        .bind(who.id_number.as_str())
+        .bind(state.key.lookup(who.id_number.as_str()))
         .bind(who.name.as_str())
-        .bind(who.phone.as_str())
+        .bind(state.key.lookup(who.phone.as_str()))
         .fetch_optional(&state.db.pool)
         .await?;
     match found {
@@ -99,8 +99,8 @@ pub async fn register(
          VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT DO NOTHING",
     )
     .bind(&account)
-    .bind(who.id_number.as_str())
-    .bind(who.phone.as_str())
+    .bind(state.key.lookup(who.id_number.as_str()))
+    .bind(state.key.lookup(who.phone.as_str()))
     .bind(hash)
     .bind(now)
     .execute(&state.db.pool)

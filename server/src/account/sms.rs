@@ -62,7 +62,8 @@ impl SmsSender for Outbox {
                 "INSERT INTO sms_outbox (id, phone, message, created_at) VALUES ($1, $2, $3, $4)",
             )
             .bind(secret::random_token(16))
-            .bind(phone)
+            // The phone's lookup form: the outbox is found by phone, but holds no number.
+            .bind(state.key.lookup(phone))
             .bind(message)
             .bind(state.clock.now().timestamp_millis())
             .execute(&state.db.pool)
@@ -132,6 +133,9 @@ fn too_many(message: &str) -> Error {
 /// Issues and sends a code, within the limits. The answer is the same whoever owns the phone.
 pub async fn issue(state: &AppState, phone: &str, purpose: Purpose, client_ip: &str) -> Result<()> {
     let now = state.clock.now().timestamp();
+    // Stored and counted by the phone's lookup form; the number itself only goes to the sender.
+    let (number, phone) = (phone, state.key.lookup(phone));
+    let phone = phone.as_str();
     let count = |sql: &'static str, key: String, since: i64| {
         let pool = state.db.pool.clone();
         async move {
@@ -187,13 +191,15 @@ pub async fn issue(state: &AppState, phone: &str, purpose: Purpose, client_ip: &
     state
         .accounts
         .sms
-        .send(state, phone, &message)
+        .send(state, number, &message)
         .await
         .map_err(Error::Internal)
 }
 
 /// Checks and consumes the latest code for the phone and purpose.
 pub async fn verify(state: &AppState, phone: &str, purpose: Purpose, code: &str) -> Result<()> {
+    let phone = state.key.lookup(phone);
+    let phone = phone.as_str();
     let refused = |code: &str, message: &str| {
         Err(Error::bad_request(ApiError::field(
             "sms_code",

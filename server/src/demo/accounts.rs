@@ -7,7 +7,7 @@ use crate::db::Db;
 pub const DEMO_PASSWORD: &str = "Demo2018!";
 
 /// 周九, 吴十, 钱二 and 郑三 can log in at once; the other demo people are left to register.
-pub async fn load(db: &Db) -> Result<(), sqlx::Error> {
+pub async fn load(db: &Db, key: &crate::protect::DataKey) -> Result<(), sqlx::Error> {
     for (account, id_number, phone) in [
         ("3816303", "220102198503108159", "13904310008"),
         ("3816304", "220102197001019194", "13904310009"),
@@ -31,8 +31,8 @@ pub async fn load(db: &Db) -> Result<(), sqlx::Error> {
              VALUES ($1, $2, $3, $4, 0, 0) ON CONFLICT DO NOTHING",
         )
         .bind(account)
-        .bind(id_number)
-        .bind(phone)
+        .bind(key.lookup(id_number))
+        .bind(key.lookup(phone))
         .bind(hash)
         .execute(&db.pool)
         .await?;

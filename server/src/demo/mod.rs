@@ -232,7 +232,7 @@ fn seed_row(loan: &SeedLoan) -> LoanRow {
 }
 
 /// Inserts the demo rows that are not there yet.
-pub async fn load(db: &Db, now: &str) -> Result<(), sqlx::Error> {
+pub async fn load(db: &Db, key: &crate::protect::DataKey, now: &str) -> Result<(), sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     for m in MEMBERS {
         let id = IdNumber::parse(m.id_number, date("2018-01-05"))
@@ -243,13 +243,14 @@ pub async fn load(db: &Db, now: &str) -> Result<(), sqlx::Error> {
         };
         sqlx::query(
             "INSERT INTO members (personal_account, name, id_number, phone, gender, birth_date, unit_account, unit_name, \
-             account_status, balance_fen, card_holder, card_bank, card_number, card_status, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT DO NOTHING",
+             account_status, balance_fen, card_holder, card_bank, card_number, card_status, updated_at, \
+             id_number_lookup, phone_lookup) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) ON CONFLICT DO NOTHING",
         )
         .bind(m.personal_account)
         .bind(m.name)
-        .bind(id.as_str())
-        .bind(m.phone)
+        .bind(key.seal(id.as_str()))
+        .bind(key.seal(m.phone))
         .bind(gender)
         .bind(id.birth_date().to_string())
         .bind(m.unit.0)
@@ -258,9 +259,11 @@ pub async fn load(db: &Db, now: &str) -> Result<(), sqlx::Error> {
         .bind(fen(m.balance))
         .bind(m.card.map(|_| m.name))
         .bind(m.card.map(|c| c.0))
-        .bind(m.card.map(|c| c.1))
+        .bind(m.card.map(|c| key.seal(c.1)))
         .bind(m.card.map(|c| c.2))
         .bind(now)
+        .bind(key.lookup(id.as_str()))
+        .bind(key.lookup(m.phone))
         .execute(&mut *tx)
         .await?;
     }
@@ -320,12 +323,12 @@ pub async fn load(db: &Db, now: &str) -> Result<(), sqlx::Error> {
         .bind(loan.arrears_fen)
         .bind(loan.holder)
         .bind(loan.card.0)
-        .bind(loan.card.1)
+        .bind(key.seal(&loan.card.1))
         .bind(now)
         .execute(&mut *tx)
         .await?;
     }
     tx.commit().await?;
     history::load_all(db).await?;
-    accounts::load(db).await
+    accounts::load(db, key).await
 }

@@ -56,7 +56,8 @@ pub async fn twin(
             .bind(&request.personal_account)
             .fetch_optional(&state.db.pool)
             .await?;
-    let (name, id_number) = original.ok_or_else(Error::not_found)?;
+    let (name, sealed_id) = original.ok_or_else(Error::not_found)?;
+    let id_number = state.key.open(&sealed_id).map_err(Error::Internal)?;
     let password_hash = match request.password.clone() {
         Some(password) => Some(
             crate::account::password::hash(password)
@@ -81,15 +82,17 @@ pub async fn twin(
         let inserted = sqlx::query(
             "INSERT INTO members (personal_account, name, id_type, id_number, phone, gender, birth_date, \
              female_baseline_50, unit_account, unit_name, account_status, balance_fen, card_holder, card_bank, \
-             card_number, card_status, updated_at) \
+             card_number, card_status, updated_at, id_number_lookup, phone_lookup) \
              SELECT $1, name, id_type, $2, $3, gender, birth_date, female_baseline_50, unit_account, unit_name, \
-             account_status, balance_fen, card_holder, card_bank, card_number, card_status, updated_at \
+             account_status, balance_fen, card_holder, card_bank, card_number, card_status, updated_at, $5, $6 \
              FROM members WHERE personal_account = $4",
         )
         .bind(&twin_account)
-        .bind(&twin_id)
-        .bind(&phone)
+        .bind(state.key.seal(&twin_id))
+        .bind(state.key.seal(&phone))
         .bind(&request.personal_account)
+        .bind(state.key.lookup(&twin_id))
+        .bind(state.key.lookup(&phone))
         .execute(&mut *tx)
         .await;
         match inserted {
@@ -138,8 +141,8 @@ pub async fn twin(
                  password_changed_at) VALUES ($1, $2, $3, $4, 0, 0)",
             )
             .bind(&twin_account)
-            .bind(&twin_id)
-            .bind(&phone)
+            .bind(state.key.lookup(&twin_id))
+            .bind(state.key.lookup(&phone))
             .bind(hash)
             .execute(&mut *tx)
             .await?;

@@ -8,6 +8,7 @@ mod rows;
 
 use crate::db::Db;
 use crate::error::Result;
+use crate::protect::DataKey;
 use rows::{loan_row, member_row, read, LoanRow, MemberRow};
 use rust_decimal::Decimal;
 use shared::loan::{LoanStatus, RepaymentMethod};
@@ -85,6 +86,7 @@ impl fmt::Display for Summary {
 /// invalid row (nothing written); `Err` is a database failure (nothing written either).
 pub async fn run(
     db: &Db,
+    key: &DataKey,
     members: Option<&Path>,
     loans: Option<&Path>,
 ) -> std::result::Result<std::result::Result<Summary, Vec<RowError>>, String> {
@@ -162,7 +164,7 @@ pub async fn run(
         return Ok(Err(errors));
     }
     let loans: Vec<LoanRow> = loan_rows.into_iter().map(|(_, _, row)| row).collect();
-    write(db, &member_rows, &loans)
+    write(db, key, &member_rows, &loans)
         .await
         .map_err(|e| format!("the import failed and was rolled back: {e}"))?;
     Ok(Ok(Summary {
@@ -171,7 +173,7 @@ pub async fn run(
     }))
 }
 
-async fn write(db: &Db, members: &[MemberRow], loans: &[LoanRow]) -> Result<()> {
+async fn write(db: &Db, key: &DataKey, members: &[MemberRow], loans: &[LoanRow]) -> Result<()> {
     let now = chrono::Utc::now().to_rfc3339();
     let mut tx = db.pool.begin().await?;
     for m in members {
@@ -183,10 +185,12 @@ async fn write(db: &Db, members: &[MemberRow], loans: &[LoanRow]) -> Result<()> 
         };
         sqlx::query(
             "INSERT INTO members (personal_account, name, id_number, phone, gender, birth_date, unit_account, \
-             unit_name, account_status, balance_fen, card_holder, card_bank, card_number, card_status, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+             unit_name, account_status, balance_fen, card_holder, card_bank, card_number, card_status, updated_at, \
+             id_number_lookup, phone_lookup) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
              ON CONFLICT (personal_account) DO UPDATE SET name = excluded.name, id_number = excluded.id_number, \
              phone = excluded.phone, gender = excluded.gender, birth_date = excluded.birth_date, \
+             id_number_lookup = excluded.id_number_lookup, phone_lookup = excluded.phone_lookup, \
              unit_account = excluded.unit_account, unit_name = excluded.unit_name, \
              account_status = excluded.account_status, balance_fen = excluded.balance_fen, \
              card_holder = excluded.card_holder, card_bank = excluded.card_bank, \
@@ -194,8 +198,8 @@ async fn write(db: &Db, members: &[MemberRow], loans: &[LoanRow]) -> Result<()> 
         )
         .bind(&m.personal_account)
         .bind(&m.name)
-        .bind(&m.id_number)
-        .bind(&m.phone)
+        .bind(key.seal(&m.id_number))
+        .bind(key.seal(&m.phone))
         .bind(m.gender)
         .bind(m.birth_date.to_string())
         .bind(&m.unit_account)
@@ -204,9 +208,11 @@ async fn write(db: &Db, members: &[MemberRow], loans: &[LoanRow]) -> Result<()> 
         .bind(m.balance_fen)
         .bind(m.card.as_ref().map(|_| m.name.clone()))
         .bind(bank)
-        .bind(number)
+        .bind(number.map(|n| key.seal(n)))
         .bind(status)
         .bind(&now)
+        .bind(key.lookup(&m.id_number))
+        .bind(key.lookup(&m.phone))
         .execute(&mut *tx)
         .await?;
     }
@@ -254,7 +260,7 @@ async fn write(db: &Db, members: &[MemberRow], loans: &[LoanRow]) -> Result<()> 
         .bind(loan.maturity_date.to_string())
         .bind(fen(loan.arrears))
         .bind(&l.repay_card_bank)
-        .bind(&l.repay_card_number)
+        .bind(key.seal(&l.repay_card_number))
         .bind(&now)
         .execute(&mut *tx)
         .await?;

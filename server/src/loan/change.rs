@@ -58,7 +58,11 @@ pub async fn repayment_account(
         )
         .into());
     }
-    if new.as_str() == record.card_number {
+    let current = state
+        .key
+        .open(&record.card_number)
+        .map_err(Error::Internal)?;
+    if new.as_str() == current {
         return Err(ApiError::field(
             "new_account",
             "account_unchanged",
@@ -68,7 +72,7 @@ pub async fn repayment_account(
     }
     let detail = format!(
         "还款账号由{}变更为{}",
-        mask::card(&record.card_number),
+        mask::card(&current),
         mask::card(new.as_str())
     );
     let mut tx = state.db.pool.begin().await?;
@@ -96,7 +100,7 @@ pub async fn repayment_account(
     let updated = sqlx::query(
         "UPDATE loans SET repay_card_number = $1, version = version + 1, updated_at = $2 WHERE borrower_no = $3 AND version = $4",
     )
-    .bind(new.as_str())
+    .bind(state.key.seal(new.as_str()))
     .bind(state.clock.now().to_rfc3339())
     .bind(&borrower_no)
     .bind(record.version)

@@ -73,7 +73,7 @@ async fn detail(
         next_due_date: loan.next_due_date(),
         maturity_date: loan.maturity_date,
         arrears: loan.arrears,
-        repayment_card: record.card_view(),
+        repayment_card: record.card_view(&state.key),
         engine: loan.clone(),
     }))
 }

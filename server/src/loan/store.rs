@@ -75,11 +75,12 @@ pub fn record(row: &AnyRow) -> Result<LoanRecord> {
 }
 
 impl LoanRecord {
-    pub fn card_view(&self) -> CardView {
+    /// The repayment card as the pages show it (`card_number` is stored sealed).
+    pub fn card_view(&self, key: &crate::protect::DataKey) -> CardView {
         CardView {
             holder: self.card_holder.clone(),
             bank: self.card_bank.clone(),
-            number: shared::mask::card(&self.card_number),
+            number: key.masked_card(&self.card_number),
         }
     }
 

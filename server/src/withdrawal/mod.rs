@@ -134,7 +134,7 @@ async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Json<W
         card: facts.card.as_ref().map(|card| CardView {
             holder: card.holder.clone(),
             bank: card.bank.clone(),
-            number: shared::mask::card(&card.number),
+            number: state.key.masked_card(&card.number),
         }),
         amount: from_fen(record.balance_fen),
         unmet: retirement_unmet(facts, &state.policy.retirement, now.date()),
@@ -264,7 +264,7 @@ async fn submit(
         .facts
         .card
         .as_ref()
-        .map(|c| shared::mask::card(&c.number));
+        .map(|c| state.key.masked_card(&c.number));
     let created = loan::create(
         &state,
         &state.db.pool,

@@ -89,6 +89,8 @@ pub struct TestApp {
     pub db: Db,
     pub client: reqwest::Client,
     pub store: Store,
+    /// The key the app seals personal data with.
+    pub key: Arc<server::protect::DataKey>,
 }
 
 impl TestApp {
@@ -131,8 +133,12 @@ pub async fn spawn_app(store: Store, options: Options) -> TestApp {
     let clock = options
         .clock
         .map_or_else(Clock::real, |c| Clock::parse(c).expect("clock"));
+    // Every test app seals personal data under a key of its own.
+    let key = server::protect::DataKey::from_hex(&server::protect::DataKey::generate_hex())
+        .expect("a data key");
+    server::protect::prepare(&db, &key).await.expect("data key");
     if options.demo {
-        server::demo::load(&db, &clock.now().to_rfc3339())
+        server::demo::load(&db, &key, &clock.now().to_rfc3339())
             .await
             .expect("demo data");
     }
@@ -142,7 +148,9 @@ pub async fn spawn_app(store: Store, options: Options) -> TestApp {
         calendar: Arc::new(Calendar::embedded()),
         policy: Arc::new(options.policy),
         accounts: Arc::new(options.accounts),
+        key: Arc::new(key),
     };
+    let key = Arc::clone(&state.key);
     let app = server::http::router(state, options.dist);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -163,6 +171,7 @@ pub async fn spawn_app(store: Store, options: Options) -> TestApp {
         db,
         client: reqwest::Client::new(),
         store,
+        key,
     }
 }
 
