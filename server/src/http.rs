@@ -16,6 +16,10 @@ use std::sync::Arc;
 use std::time::Instant;
 use tower_http::services::ServeDir;
 
+/// The largest request body the API reads (the largest real one, a prepayment with its figures,
+/// is under 2 KiB).
+pub const API_BODY_LIMIT: usize = 16 * 1024;
+
 /// The whole application. `dist` is the app built by Trunk; `None` serves the API alone.
 pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
     // Secure cookies mean the citizen reaches the hall over TLS: tell browsers to stay on it.
@@ -27,11 +31,15 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         .merge(crate::progress::routes())
         .merge(crate::withdrawal::routes())
         .fallback(|| async { Error::not_found() })
+        // Every request the hall takes is a small form: a body over 16 KiB is refused (413)
+        // before it is read, instead of axum's 2 MiB per request.
+        .layer(axum::extract::DefaultBodyLimit::max(API_BODY_LIMIT))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             session::csrf_guard,
         ))
         .layer(middleware::from_fn(no_store))
+        .layer(middleware::from_fn(rejections_as_api_errors))
         .with_state(state);
     let app = Router::new().nest("/api", api);
     let app = match dist {
@@ -141,6 +149,31 @@ async fn log_request(request: Request, next: Next) -> Response {
         "request"
     );
     response
+}
+
+/// axum's own refusals of a body it cannot read (not JSON, the wrong shape, too large) are plain
+/// English text naming the Rust types; the browser gets the hall's `ApiError` in Chinese instead.
+async fn rejections_as_api_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !status.is_client_error() || is_json {
+        return response;
+    }
+    let error = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            shared::ApiError::new("body_too_large", "提交的内容过大，请检查后重试")
+        }
+        StatusCode::METHOD_NOT_ALLOWED => {
+            shared::ApiError::new("method_not_allowed", "不支持的请求方式")
+        }
+        _ => shared::ApiError::new("bad_request", "请求格式不正确，请刷新页面后重试"),
+    };
+    (status, axum::Json(error)).into_response()
 }
 
 async fn no_store(request: Request, next: Next) -> Response {

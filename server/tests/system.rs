@@ -321,3 +321,50 @@ async fn an_over_long_path_segment_is_not_found_not_an_error() {
         200
     );
 }
+
+#[tokio::test]
+async fn an_oversized_request_body_is_refused_before_it_is_read() {
+    let app = spawn_app(Store::Sqlite, Options::default()).await;
+    let big = format!(
+        "{{\"username\":\"{}\",\"password\":\"x\",\"captcha_id\":\"x\",\"captcha\":\"x\"}}",
+        "9".repeat(server::http::API_BODY_LIMIT)
+    );
+    let response = app
+        .client
+        .post(app.url("/api/account/login"))
+        .header("x-hpf-csrf", "1")
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "body_too_large");
+    assert_eq!(body["message"], "提交的内容过大，请检查后重试");
+    // A body that is not the request's shape: the hall's error, not serde's text.
+    for bad in ["nonsense", "{\"username\":1}"] {
+        let response = app
+            .client
+            .post(app.url("/api/account/login"))
+            .header("x-hpf-csrf", "1")
+            .header("content-type", "application/json")
+            .body(bad)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_client_error(), "{bad}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["code"], "bad_request", "{bad}");
+        assert_eq!(body["message"], "请求格式不正确，请刷新页面后重试");
+    }
+    // A real one is far below the limit.
+    let small = app
+        .client
+        .post(app.url("/api/account/captcha"))
+        .header("x-hpf-csrf", "1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(small.status(), 200);
+}
