@@ -4,6 +4,9 @@
 //! IMMEDIATE` and `COMMIT`, or one PostgreSQL statement of chained data-modifying CTEs. The loan
 //! is updated only if its version is the one computed on and the application is still open; the
 //! application is closed only if the loan was; the transaction row is written only if both were.
+//! On SQLite the script holds the one write lock throughout, so a 撤销 comes wholly before or
+//! after it; on PostgreSQL the statement locks the loan row and claims the application before it
+//! moves the loan (see [`POSTGRES`]).
 //! Both are prepared once per connection, with parameters. Neither reads `loan_transactions`:
 //! the transaction's number comes with the page. (A subquery there was planned once, generically,
 //! while the table was nearly empty, as a scan of it; each execution then scanned every row
@@ -28,18 +31,28 @@ const SQLITE: &str = "BEGIN IMMEDIATE; \
     SELECT CASE WHEN status = 'done' AND closed_at = $10 THEN 1 ELSE 0 END AS n FROM applications \
     WHERE application_no = $9";
 
-/// PostgreSQL: one statement of chained data-modifying CTEs.
-const POSTGRES: &str = "WITH loan AS (UPDATE loans SET balance_fen = $1, remaining_periods = $2, \
-    monthly_payment_fen = $3, maturity_date = $4, status = $5, version = version + 1, updated_at = $6 \
-    WHERE borrower_no = $7 AND version = $8 AND EXISTS (SELECT 1 FROM applications \
-    WHERE application_no = $9 AND status IN ('reserved', 'accepted')) RETURNING 1 AS ok), \
+/// PostgreSQL: one statement of chained data-modifying CTEs, in the order that serialises it
+/// with a 撤销: the loan row is locked at the version computed on (`FOR UPDATE`, so nothing can
+/// change it before the commit), then the application is claimed — an UPDATE, which waits for a
+/// concurrent 撤销 and re-reads the row after it, so a cancelled application is not claimed —
+/// and only a claimed application moves the loan and writes its transaction. (The loan used to be
+/// updated first, on the statement's snapshot of the application, which a 撤销 committed
+/// meanwhile did not change: the application then stayed 已撤销 and the loan moved anyway.) Should
+/// a claimed application ever not move its loan, the final division by zero aborts the whole
+/// statement: never one without the other.
+const POSTGRES: &str = "WITH locked AS (SELECT 1 AS ok FROM loans WHERE borrower_no = $7 AND version = $8 \
+    FOR UPDATE), \
     app AS (UPDATE applications SET status = 'done', reason = NULL, open_slot = NULL, closed_at = $10 \
-    WHERE application_no = $9 AND status IN ('reserved', 'accepted') AND EXISTS (SELECT 1 FROM loan) \
+    WHERE application_no = $9 AND status IN ('reserved', 'accepted') AND EXISTS (SELECT 1 FROM locked) \
     RETURNING 1 AS ok), \
+    loan AS (UPDATE loans SET balance_fen = $1, remaining_periods = $2, \
+    monthly_payment_fen = $3, maturity_date = $4, status = $5, version = version + 1, updated_at = $6 \
+    WHERE borrower_no = $7 AND version = $8 AND EXISTS (SELECT 1 FROM app) RETURNING 1 AS ok), \
     txn AS (INSERT INTO loan_transactions (id, borrower_no, seq, txn_date, kind, amount_fen, principal_fen, \
     interest_fen, balance_after_fen) SELECT $11::TEXT, $7::TEXT, $18::BIGINT, $12::TEXT, $13::TEXT, $14::BIGINT, $15::BIGINT, \
-    $16::BIGINT, $1::BIGINT WHERE $17 AND EXISTS (SELECT 1 FROM app) RETURNING 1 AS ok) \
-    SELECT COUNT(*) AS n FROM app";
+    $16::BIGINT, $1::BIGINT WHERE $17 AND EXISTS (SELECT 1 FROM loan) RETURNING 1 AS ok) \
+    SELECT (SELECT COUNT(*) FROM loan) / CASE WHEN (SELECT COUNT(*) FROM app) = (SELECT COUNT(*) FROM loan) \
+    THEN 1 ELSE 0 END AS n";
 
 /// `true` if the application was executed; `false` if its loan or status had changed.
 pub async fn execute(
