@@ -10,6 +10,7 @@ pub mod error;
 pub mod http;
 pub mod import;
 pub mod loan;
+pub mod numbering;
 pub mod progress;
 pub mod protect;
 pub mod state;

@@ -174,7 +174,7 @@ async fn materials_are_added_numbered_and_kept() {
         let (status, refused) = citizen
             .post(
                 "/api/withdrawal/materials",
-                &json!({"reason": "买车", "address": "长春", "limit": "1000"}),
+                &json!({"reason": "买车", "address": "长春", "limit": "1000", "idempotency_key": key(1)}),
             )
             .await;
         assert_eq!(status, 422);
@@ -182,17 +182,38 @@ async fn materials_are_added_numbered_and_kept() {
         let (status, refused) = citizen
             .post(
                 "/api/withdrawal/materials",
-                &json!({"reason": "租赁自住住房", "address": "长春市", "limit": "-5"}),
+                &json!({"reason": "租赁自住住房", "address": "长春市", "limit": "-5", "idempotency_key": key(2)}),
             )
             .await;
         assert_eq!((status, refused["field"].as_str()), (422, Some("limit")));
         let (status, added) = citizen
             .post(
                 "/api/withdrawal/materials",
-                &json!({"reason": "租赁自住住房", "address": "长春市南关区人民大街88号", "limit": "12000"}),
+                &json!({"reason": "租赁自住住房", "address": "长春市南关区人民大街88号", "limit": "12000",
+                        "idempotency_key": key(3)}),
             )
             .await;
         assert_eq!(status, 200, "{added}");
+        // The same key again (a retry after a lost answer): the first material, not a second.
+        let (status, again) = citizen
+            .post(
+                "/api/withdrawal/materials",
+                &json!({"reason": "租赁自住住房", "address": "长春市南关区人民大街88号", "limit": "12000",
+                        "idempotency_key": key(3)}),
+            )
+            .await;
+        assert_eq!((status, &again), (200, &added));
+        // Without a key: refused, nothing added.
+        let (status, body) = citizen
+            .post(
+                "/api/withdrawal/materials",
+                &json!({"reason": "租赁自住住房", "address": "长春市", "limit": "1", "idempotency_key": ""}),
+            )
+            .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (422, Some("idempotency_key_invalid"))
+        );
         assert_eq!(added["material_no"], "22001010001800000002");
         assert_eq!(added["status"], "有效");
         assert_eq!(added["remaining"], "12000.00");
@@ -223,7 +244,8 @@ async fn materials_per_member_are_limited_even_under_concurrent_additions() {
                 let response = http
                     .post(url)
                     .header("x-hpf-csrf", "1")
-                    .json(&json!({"reason": "租赁自住住房", "address": format!("长春市{i}号"), "limit": "1000"}))
+                    .json(&json!({"reason": "租赁自住住房", "address": format!("长春市{i}号"), "limit": "1000",
+                                  "idempotency_key": key(10 + i)}))
                     .send()
                     .await
                     .unwrap();

@@ -187,6 +187,8 @@ pub struct NewMaterial {
     pub address: String,
     /// 提取限额(元).
     pub limit: String,
+    /// The same key again returns the material the first one added (a retry never adds twice).
+    pub idempotency_key: String,
 }
 
 /// A checked 新增提取材料.
@@ -407,6 +409,7 @@ mod tests {
             reason: "离休、退休".into(),
             address: " 长春市朝阳区人民大街1号 ".into(),
             limit: "５0000".into(),
+            idempotency_key: "k".repeat(16),
         };
         let parsed = good.parse().unwrap();
         assert_eq!(parsed.address, "长春市朝阳区人民大街1号");

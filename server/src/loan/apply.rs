@@ -1,7 +1,6 @@
 //! Applications (申请): created once per idempotency key, at most one open per loan — both enforced
 //! by unique constraints, so concurrent submissions and replays cannot create a second one.
 
-use crate::account::secret;
 use crate::error::{Error, Result};
 use crate::state::AppState;
 use axum::http::StatusCode;
@@ -88,7 +87,8 @@ pub async fn create(
 ) -> Result<Created> {
     let now = state.clock.now();
     let view = ApplicationView {
-        application_no: format!("{}{}", now.format("%Y%m%d"), secret::random_digits(8)),
+        application_no: crate::numbering::application_no(&state.db, state.clock.local_now().date())
+            .await?,
         kind: new.kind,
         status: new.status,
         submitted_at: now.format("%Y-%m-%d %H:%M:%S").to_string(),

@@ -17,8 +17,8 @@ use shared::loan::wire::{ApplicationKind, ApplicationStatus, CardView};
 use shared::member::{AccountStatus, CardStatus, SavingsCard};
 use shared::money::{from_fen, to_fen};
 use shared::withdrawal::{
-    material_no, retirement_refusal, retirement_unmet, Material, MemberFacts, NewMaterial,
-    WithdrawalHome, WithdrawalSubmission,
+    retirement_refusal, retirement_unmet, Material, MemberFacts, NewMaterial, WithdrawalHome,
+    WithdrawalSubmission,
 };
 use sqlx::Row;
 
@@ -108,10 +108,7 @@ async fn materials(state: &AppState, personal_account: &str) -> Result<Vec<Mater
                 address: row.try_get("address")?,
                 limit: from_fen(row.try_get("limit_fen")?),
                 remaining: from_fen(row.try_get("remaining_fen")?),
-                status: match row.try_get::<String, _>("status")?.as_str() {
-                    "valid" => "有效".into(),
-                    _ => "失效".into(),
-                },
+                status: status_label(&row.try_get::<String, _>("status")?).into(),
             })
         })
         .collect()
@@ -151,79 +148,107 @@ fn open_slot(personal_account: &str) -> String {
     format!("withdrawal:{personal_account}")
 }
 
+/// 材料状态 as the list shows it.
+fn status_label(status: &str) -> &'static str {
+    match status {
+        "valid" => "有效",
+        _ => "失效",
+    }
+}
+
+/// The material a member added with `key`, if any.
+async fn material_by_key(
+    state: &AppState,
+    personal_account: &str,
+    key: &str,
+) -> Result<Option<Material>> {
+    let row: Option<(String, String, String, i64, i64, String)> = sqlx::query_as(
+        "SELECT material_no, reason, address, limit_fen, remaining_fen, status FROM withdrawal_materials \
+         WHERE personal_account = $1 AND idempotency_key = $2",
+    )
+    .bind(personal_account)
+    .bind(key)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    Ok(row.map(
+        |(material_no, reason, address, limit, remaining, status)| Material {
+            material_no,
+            reason,
+            address,
+            limit: from_fen(limit),
+            remaining: from_fen(remaining),
+            status: status_label(&status).into(),
+        },
+    ))
+}
+
 /// 新增提取材料: numbered in the seed's style, status 有效.
 async fn add_material(
     State(state): State<AppState>,
     user: CurrentUser,
     Json(new): Json<NewMaterial>,
 ) -> Result<Json<Material>> {
+    loan::check_key(&new.idempotency_key)?;
+    // A repeated key: the material the first request added.
+    if let Some(first) =
+        material_by_key(&state, &user.personal_account, &new.idempotency_key).await?
+    {
+        return Ok(Json(first));
+    }
     let input = new.parse()?;
     let now = state.clock.now();
     let year = now.with_timezone(&crate::clock::shanghai()).year();
-    let prefix = material_no(year, 0);
-    let prefix = &prefix[..12];
     let limit = to_fen(input.limit).ok_or_else(|| Error::Internal("limit out of range".into()))?;
-    // Numbers are taken in order; two members adding at once may both pick the same one — the
-    // primary key refuses the second, which takes the next.
-    for _ in 0..5 {
-        // The member's row is written first: two additions of one member are serialised (a row
-        // lock on PostgreSQL, the write lock on SQLite), so the count below cannot be stale.
-        let mut tx = state.db.pool.begin().await?;
-        sqlx::query("UPDATE members SET updated_at = updated_at WHERE personal_account = $1")
-            .bind(&user.personal_account)
-            .execute(&mut *tx)
-            .await?;
-        let held: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM withdrawal_materials WHERE personal_account = $1",
-        )
+    // The number comes from the database's counter (never MAX+1, which collided under load).
+    let number = crate::numbering::material_no(&state.db, year).await?;
+    // The member's row is written first: two additions of one member are serialised (a row
+    // lock on PostgreSQL, the write lock on SQLite), so the count below cannot be stale.
+    let mut tx = state.db.pool.begin().await?;
+    sqlx::query("UPDATE members SET updated_at = updated_at WHERE personal_account = $1")
         .bind(&user.personal_account)
-        .fetch_one(&mut *tx)
-        .await?;
-        state
-            .policy
-            .check_material_count(u32::try_from(held).unwrap_or(u32::MAX))?;
-        let last: Option<String> = sqlx::query_scalar(
-            "SELECT MAX(material_no) FROM withdrawal_materials WHERE material_no LIKE $1",
-        )
-        .bind(format!("{prefix}%"))
-        .fetch_one(&mut *tx)
-        .await?;
-        let next = last
-            .and_then(|no| no[12..].parse::<u32>().ok())
-            .unwrap_or(0)
-            + 1;
-        let number = material_no(year, next);
-        let inserted = sqlx::query(
-            "INSERT INTO withdrawal_materials (material_no, personal_account, reason, address, limit_fen, \
-             remaining_fen, status, created_at) VALUES ($1, $2, $3, $4, $5, $5, 'valid', $6)",
-        )
-        .bind(&number)
-        .bind(&user.personal_account)
-        .bind(input.reason)
-        .bind(&input.address)
-        .bind(limit)
-        .bind(now.to_rfc3339())
         .execute(&mut *tx)
-        .await;
-        match inserted {
-            Ok(_) => {
-                tx.commit().await?;
-                return Ok(Json(Material {
-                    material_no: number,
-                    reason: input.reason.to_owned(),
-                    address: input.address,
-                    limit: input.limit,
-                    remaining: input.limit,
-                    status: "有效".into(),
-                }));
-            }
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => continue,
-            Err(e) => return Err(e.into()),
+        .await?;
+    let held: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM withdrawal_materials WHERE personal_account = $1")
+            .bind(&user.personal_account)
+            .fetch_one(&mut *tx)
+            .await?;
+    state
+        .policy
+        .check_material_count(u32::try_from(held).unwrap_or(u32::MAX))?;
+    let inserted = sqlx::query(
+        "INSERT INTO withdrawal_materials (material_no, personal_account, reason, address, limit_fen, \
+         remaining_fen, status, created_at, idempotency_key) VALUES ($1, $2, $3, $4, $5, $5, 'valid', $6, $7)",
+    )
+    .bind(&number)
+    .bind(&user.personal_account)
+    .bind(input.reason)
+    .bind(&input.address)
+    .bind(limit)
+    .bind(now.to_rfc3339())
+    .bind(&new.idempotency_key)
+    .execute(&mut *tx)
+    .await;
+    match inserted {
+        Ok(_) => tx.commit().await?,
+        // The same key from a concurrent request got there first: its answer.
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            drop(tx);
+            return material_by_key(&state, &user.personal_account, &new.idempotency_key)
+                .await?
+                .map(Json)
+                .ok_or_else(|| Error::Internal("a material's key collided with none".into()));
         }
+        Err(e) => return Err(e.into()),
     }
-    Err(Error::Internal(
-        "no free material number after 5 tries".into(),
-    ))
+    Ok(Json(Material {
+        material_no: number,
+        reason: input.reason.to_owned(),
+        address: input.address,
+        limit: input.limit,
+        remaining: input.limit,
+        status: "有效".into(),
+    }))
 }
 
 /// 提交 退休销户提取: every condition again, here, whatever the browser showed.

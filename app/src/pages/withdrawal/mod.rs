@@ -122,6 +122,8 @@ fn MaterialForm(materials: RwSignal<Vec<Material>>, adding: RwSignal<bool>) -> i
     let address = RwSignal::new(String::new());
     let limit = RwSignal::new(String::new());
     let error = RwSignal::new(None::<shared::ApiError>);
+    // One key for this form: pressing 保存 again after a lost answer cannot add it twice.
+    let key = StoredValue::new(api::idempotency_key());
     let save = Action::new_local(move |new: &NewMaterial| {
         let new = new.clone();
         async move { api::add_material(&new).await }
@@ -156,7 +158,12 @@ fn MaterialForm(materials: RwSignal<Vec<Material>>, adding: RwSignal<bool>) -> i
         <form class="subform" aria-label="新增提取材料" on:submit=move |ev| {
             ev.prevent_default();
             error.set(None);
-            save.dispatch(NewMaterial { reason: reason.get(), address: address.get(), limit: limit.get() });
+            save.dispatch(NewMaterial {
+                reason: reason.get(),
+                address: address.get(),
+                limit: limit.get(),
+                idempotency_key: key.get_value(),
+            });
         }>
             <h3>"新增提取材料"</h3>
             <div class="field">
@@ -178,6 +185,9 @@ fn MaterialForm(materials: RwSignal<Vec<Material>>, adding: RwSignal<bool>) -> i
                 <span class="field__error">{message_for("limit")}</span>
             </div>
             <p class="form__message" role="alert">{move || error.with(|e| e.as_ref().filter(|e| e.field.is_none()).map(|e| e.message.clone()))}</p>
+            <p class="form__message" role="alert">{move || {
+                error.with(|e| e.as_ref().filter(|e| e.field.is_none()).map(|e| e.message.clone()))
+            }}</p>
             <div class="actions">
                 <button type="submit" class="button button--primary">"保存"</button>
                 <button type="button" class="button" on:click=move |_| adding.set(false)>"取消"</button>

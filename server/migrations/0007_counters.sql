@@ -1,0 +1,10 @@
+-- Numbers handed out in order (申请编号 per business date, 提取材料编号 per year): one row per
+-- series, moved by one atomic upsert, never MAX+1 and never random.
+CREATE TABLE counters (
+    series TEXT PRIMARY KEY,
+    value  BIGINT NOT NULL
+);
+
+-- 新增提取材料 takes an idempotency key like every submission: a repeated one returns the first.
+ALTER TABLE withdrawal_materials ADD COLUMN idempotency_key TEXT;
+CREATE UNIQUE INDEX withdrawal_materials_key ON withdrawal_materials (personal_account, idempotency_key);
