@@ -6,7 +6,7 @@ mod common;
 
 use common::batch::{batch, TEN};
 use common::citizen::tong_yi;
-use common::loans::{app, key, logged_in, reserve_seed_prepayment};
+use common::loans::{app, copies_of_seed_loan, key, logged_in, reserve_seed_prepayment};
 use common::stores;
 use shared::policy::Policy;
 
@@ -24,40 +24,7 @@ async fn cancellations_racing_the_batch_never_move_a_cancelled_loan() {
         let first = reserve_seed_prepayment(&tong, key(1)).await;
         let first_no = first["application_no"].as_str().unwrap().to_owned();
         let mut applications = vec![(first_no.clone(), "2015000211".to_owned())];
-        for i in 0..LOANS {
-            let borrower_no = format!("88{i:08}");
-            sqlx::query(
-                "INSERT INTO loans (borrower_no, personal_account, status, disbursement_date, amount_fen, \
-                 term_months, balance_fen, loan_type, house_address, annual_rate, method, due_day, \
-                 remaining_periods, monthly_payment_fen, last_due_date, maturity_date, arrears_fen, \
-                 repay_card_holder, repay_card_bank, repay_card_number, version, updated_at) \
-                 SELECT $1, personal_account, status, disbursement_date, amount_fen, term_months, balance_fen, \
-                 loan_type, house_address, annual_rate, method, due_day, remaining_periods, monthly_payment_fen, \
-                 last_due_date, maturity_date, arrears_fen, repay_card_holder, repay_card_bank, \
-                 repay_card_number, version, updated_at FROM loans WHERE borrower_no = '2015000211'",
-            )
-            .bind(&borrower_no)
-            .execute(&app.db.pool)
-            .await
-            .unwrap();
-            let application_no = format!("{}{i:04}", &first_no[..8]);
-            sqlx::query(
-                "INSERT INTO applications (application_no, personal_account, borrower_no, kind, status, \
-                 submitted_at, effective_date, amount_fen, request_json, figures_json, idempotency_key, \
-                 open_slot, reason, answer_json) \
-                 SELECT $1, personal_account, $2, kind, status, submitted_at, effective_date, amount_fen, \
-                 request_json, figures_json, $3, $4, reason, answer_json FROM applications WHERE application_no = $5",
-            )
-            .bind(&application_no)
-            .bind(&borrower_no)
-            .bind(format!("race-{i}"))
-            .bind(format!("loan:{borrower_no}"))
-            .bind(&first_no)
-            .execute(&app.db.pool)
-            .await
-            .unwrap();
-            applications.push((application_no, borrower_no));
-        }
+        applications.extend(copies_of_seed_loan(&app, "88", LOANS, Some(&first_no)).await);
 
         // Exec: the run for 20180109 (the business date is still 20180105, so 撤销 is allowed)
         // and a 撤销 of every application, all at once.
@@ -195,5 +162,57 @@ async fn a_cancel_committing_while_the_run_waits_on_it_leaves_the_loan_untouched
         assert_eq!(transactions, 0);
         let (status, _) = common::batch::status_of(&app, &application_no).await;
         assert_eq!(status, "cancelled");
+    }
+}
+
+/// Two end-of-day runs at once (two replicas, or `hpf batch` started twice), each with its own
+/// connections: each counts only what it executed, together exactly the due applications, and
+/// neither reports a failure for waiting on the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_runs_at_once_count_what_each_executed() {
+    for store in stores() {
+        let app = app(store, TEN, Policy::default()).await;
+        let tong = logged_in(&app, tong_yi()).await;
+        let first = reserve_seed_prepayment(&tong, key(1)).await;
+        let first_no = first["application_no"].as_str().unwrap().to_owned();
+        let copies = copies_of_seed_loan(&app, "66", 3 * LOANS, Some(&first_no)).await;
+        let run = |db: server::db::Db| {
+            let clock = app.clock.clone();
+            tokio::spawn(async move {
+                server::batch::run(
+                    &db,
+                    &Policy::default(),
+                    common::batch::day("2018-01-09"),
+                    clock.now(),
+                    server::batch::WORKERS,
+                    None,
+                )
+                .await
+                .unwrap()
+            })
+        };
+        // Both connected first, then started together.
+        let (db_one, db_other) = (
+            server::db::Db::connect(&app.url, 5).await.unwrap(),
+            server::db::Db::connect(&app.url, 5).await.unwrap(),
+        );
+        let (one, other) = (run(db_one), run(db_other));
+        let (one, other) = (one.await.unwrap(), other.await.unwrap());
+        eprintln!("{store:?}: {one:?} + {other:?}");
+        assert_eq!(one.done + other.done, copies.len() + 1, "{one:?} {other:?}");
+        assert_eq!(
+            (one.rejected, one.failed, other.rejected, other.failed),
+            (0, 0, 0, 0)
+        );
+        let transactions = common::batch::count(
+            &app,
+            "SELECT COUNT(*) FROM loan_transactions WHERE kind = 'prepayment'",
+        )
+        .await;
+        assert_eq!(
+            transactions as usize,
+            copies.len() + 1,
+            "each executed once"
+        );
     }
 }

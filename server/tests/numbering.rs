@@ -6,7 +6,7 @@ mod common;
 
 use common::batch::TEN;
 use common::citizen::{tong_yi, Citizen};
-use common::loans::{app, engine_loan, key, logged_in, prepayment_body};
+use common::loans::{app, copies_of_seed_loan, engine_loan, key, logged_in, prepayment_body};
 use common::stores;
 use serde_json::json;
 use shared::loan::trial::AdjustMode;
@@ -24,25 +24,11 @@ async fn concurrent_reservations_get_distinct_application_numbers_in_order() {
         let app = app(store, TEN, Policy::default()).await;
         let tong = logged_in(&app, tong_yi()).await;
         let loan = engine_loan(&tong, "2015000211").await;
-        let mut borrowers = Vec::new();
-        for i in 0..LOANS {
-            let borrower_no = format!("77{i:08}");
-            sqlx::query(
-                "INSERT INTO loans (borrower_no, personal_account, status, disbursement_date, amount_fen, \
-                 term_months, balance_fen, loan_type, house_address, annual_rate, method, due_day, \
-                 remaining_periods, monthly_payment_fen, last_due_date, maturity_date, arrears_fen, \
-                 repay_card_holder, repay_card_bank, repay_card_number, version, updated_at) \
-                 SELECT $1, personal_account, status, disbursement_date, amount_fen, term_months, balance_fen, \
-                 loan_type, house_address, annual_rate, method, due_day, remaining_periods, monthly_payment_fen, \
-                 last_due_date, maturity_date, arrears_fen, repay_card_holder, repay_card_bank, \
-                 repay_card_number, version, updated_at FROM loans WHERE borrower_no = '2015000211'",
-            )
-            .bind(&borrower_no)
-            .execute(&app.db.pool)
+        let borrowers: Vec<String> = copies_of_seed_loan(&app, "77", LOANS, None)
             .await
-            .unwrap();
-            borrowers.push(borrower_no);
-        }
+            .into_iter()
+            .map(|(_, borrower_no)| borrower_no)
+            .collect();
         // Exec: every reservation at once.
         let mut submissions = tokio::task::JoinSet::new();
         for (i, borrower_no) in borrowers.iter().enumerate() {

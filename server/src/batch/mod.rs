@@ -133,6 +133,18 @@ async fn one(
 ) -> Result<Attempt> {
     let application_no = candidate.application_no.clone();
     let mut result = execute(conn, policy, date, now, candidate, hook).await;
+    // Another run (or a citizen's request) holding the database a moment: wait and try again —
+    // a lock wait is not a failure.
+    for pause in [50, 200, 1000] {
+        if !matches!(&result, Err(e) if is_lock_wait(e)) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+        result = match due(conn, date, "", Some(&application_no)).await?.pop() {
+            Some(fresh) => execute(conn, policy, date, now, fresh, hook).await,
+            None => Ok(Attempt::Skipped),
+        };
+    }
     if let Ok(Attempt::Changed) = result {
         result = match due(conn, date, "", Some(&application_no)).await?.pop() {
             Some(fresh) => execute(conn, policy, date, now, fresh, hook).await,
@@ -150,6 +162,18 @@ async fn one(
             Attempt::Failed
         }
     })
+}
+
+/// The database was busy (SQLite's write lock, a PostgreSQL deadlock or serialisation failure):
+/// worth another try.
+fn is_lock_wait(error: &Error) -> bool {
+    let Error::Database(sqlx::Error::Database(e)) = error else {
+        return false;
+    };
+    matches!(
+        e.code().as_deref(),
+        Some("5" | "6" | "517" | "40001" | "40P01")
+    ) || e.message().contains("database is locked")
 }
 
 /// A due application as read, with its loan (for loan applications).

@@ -109,3 +109,57 @@ pub async fn reserve_zhou_adjustment(
     assert_eq!(status, 200, "{answer}");
     (borrower_no, answer, shown)
 }
+
+/// `n` copies of 佟一's loan 2015000211, all his (borrower numbers `{prefix}` + eight digits), and,
+/// with `reservation`, a copy of that application on each: their (application number, borrower
+/// number) — many loans with an open reservation each, without a login per loan.
+pub async fn copies_of_seed_loan(
+    app: &TestApp,
+    prefix: &str,
+    n: usize,
+    reservation: Option<&str>,
+) -> Vec<(String, String)> {
+    let mut copies = Vec::new();
+    for i in 0..n {
+        let borrower_no = format!("{prefix}{i:08}");
+        sqlx::query(
+            "INSERT INTO loans (borrower_no, personal_account, status, disbursement_date, amount_fen, \
+             term_months, balance_fen, loan_type, house_address, annual_rate, method, due_day, \
+             remaining_periods, monthly_payment_fen, last_due_date, maturity_date, arrears_fen, \
+             repay_card_holder, repay_card_bank, repay_card_number, version, updated_at) \
+             SELECT $1, personal_account, status, disbursement_date, amount_fen, term_months, balance_fen, \
+             loan_type, house_address, annual_rate, method, due_day, remaining_periods, monthly_payment_fen, \
+             last_due_date, maturity_date, arrears_fen, repay_card_holder, repay_card_bank, \
+             repay_card_number, version, updated_at FROM loans WHERE borrower_no = '2015000211'",
+        )
+        .bind(&borrower_no)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+        let application_no = match reservation {
+            None => String::new(),
+            Some(first) => {
+                let application_no = format!("{prefix}{i:08}");
+                sqlx::query(
+                    "INSERT INTO applications (application_no, personal_account, borrower_no, kind, status, \
+                     submitted_at, effective_date, amount_fen, request_json, figures_json, idempotency_key, \
+                     open_slot, reason, answer_json) \
+                     SELECT $1, personal_account, $2, kind, status, submitted_at, effective_date, amount_fen, \
+                     request_json, figures_json, $3, $4, reason, answer_json FROM applications \
+                     WHERE application_no = $5",
+                )
+                .bind(&application_no)
+                .bind(&borrower_no)
+                .bind(format!("copy-{prefix}-{i}"))
+                .bind(format!("loan:{borrower_no}"))
+                .bind(first)
+                .execute(&app.db.pool)
+                .await
+                .unwrap();
+                application_no
+            }
+        };
+        copies.push((application_no, borrower_no));
+    }
+    copies
+}
