@@ -8,3 +8,11 @@ CREATE TABLE counters (
 -- 新增提取材料 takes an idempotency key like every submission: a repeated one returns the first.
 ALTER TABLE withdrawal_materials ADD COLUMN idempotency_key TEXT;
 CREATE UNIQUE INDEX withdrawal_materials_key ON withdrawal_materials (personal_account, idempotency_key);
+
+-- /api/health/ready writes here: a database that cannot take a write (disk full, read-only file)
+-- is not ready, whatever a read says.
+CREATE TABLE readiness (
+    id         BIGINT PRIMARY KEY,
+    checked_at BIGINT NOT NULL
+);
+INSERT INTO readiness (id, checked_at) VALUES (1, 0);

@@ -25,6 +25,8 @@ pub enum Command {
     Batch(BatchArgs),
     /// 导入: load or update members and loans from CSV files (all or nothing; see README).
     Import(ImportArgs),
+    /// A consistent copy of an SQLite database while the hall runs (PostgreSQL: pg_dump, README).
+    Backup(BackupArgs),
     /// Re-seal every personal datum (证件号码, 手机号, card numbers) under a new data key.
     RotateKey(RotateKeyArgs),
     /// Print the compact calendar (shared/data/calendar.txt) made from a holiday-cn directory.
@@ -83,6 +85,10 @@ pub struct ServeArgs {
     /// 附加码 one client address may fetch a minute (a person needs a few; a script more).
     #[arg(long, env = "HPF_CAPTCHAS_PER_MINUTE", default_value_t = 30)]
     pub captchas_per_minute: u32,
+    /// Seconds that in-flight requests get to finish after SIGTERM/SIGINT (HTTP and HTTPS); then
+    /// the server stops whatever is still open.
+    #[arg(long, env = "HPF_SHUTDOWN_GRACE", default_value_t = 30)]
+    pub shutdown_grace: u64,
     /// The number of reverse proxies in front of hpf (0: none). With N, the client address is the
     /// Nth entry from the right of X-Forwarded-For — the one the outermost proxy appended; what a
     /// client wrote there itself stands further left and is ignored.
@@ -171,6 +177,15 @@ pub struct ImportArgs {
     /// The data key (64 hex digits) the personal data is sealed with.
     #[arg(long, env = "HPF_DATA_KEY_FILE")]
     pub data_key_file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The new file (it must not exist yet).
+    #[arg(long)]
+    pub to: PathBuf,
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://hpf.db?mode=rwc")]
+    pub database_url: String,
 }
 
 #[derive(Debug, Args)]

@@ -103,6 +103,28 @@ pub async fn run(cli: Cli) -> Result<bool, Failure> {
                 }
             }
         }
+        Command::Backup(args) => {
+            if !args.database_url.starts_with("sqlite:") {
+                return Err("hpf backup copies an SQLite database; back PostgreSQL up with pg_dump (README)".into());
+            }
+            if args.to.exists() {
+                return Err(format!(
+                    "{} exists already: a backup never overwrites",
+                    args.to.display()
+                ));
+            }
+            let target = args.to.to_str().ok_or("--to: the path is not UTF-8")?;
+            let db = Db::connect(&args.database_url, 1).await?;
+            // VACUUM INTO: one consistent snapshot, taken while the hall keeps serving.
+            let copied = sqlx::query(&format!("VACUUM INTO '{}'", target.replace('\'', "''")))
+                .execute(&db.pool)
+                .await
+                .map_err(|e| format!("cannot back up to {}: {e}", args.to.display()));
+            db.close().await;
+            copied?;
+            println!("backed up to {}", args.to.display());
+            Ok(true)
+        }
         Command::RotateKey(args) => {
             let old = protect::DataKey::read(&args.data_key_file)?;
             let new = protect::DataKey::read(&args.new_key_file)?;
@@ -177,9 +199,12 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         Some(text) => Clock::parse(text)?,
         None => Clock::real(),
     };
-    let listener = tokio::net::TcpListener::bind(args.addr)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    // A port in use is said at once; the listening socket itself opens only when the hall is
+    // ready (a TCP health check must not pass while the database is still being prepared).
+    drop(
+        std::net::TcpListener::bind(args.addr)
+            .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?,
+    );
     let db = Db::connect(&args.database_url, args.db_connections).await?;
     let key = data_key(&args)?;
     protect::prepare(&db, &key).await?;
@@ -201,6 +226,9 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
     }
     let tls_on = tls.is_some();
     let app = http::router(state, Some(args.dist.clone()));
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     tracing::info!(
         addr = %args.addr,
         database = db.backend.name(),
@@ -219,16 +247,31 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
             let listener = listener.tap_io(|tcp| {
                 let _ = tcp.set_nodelay(true);
             });
-            axum::serve(listener, service)
-                .with_graceful_shutdown(shutdown)
-                .await
+            // Bounded: once the signal came, in-flight requests get --shutdown-grace seconds.
+            let (signalled, mut stopping) = tokio::sync::watch::channel(false);
+            let graceful = axum::serve(listener, service).with_graceful_shutdown(async move {
+                shutdown.await;
+                let _ = signalled.send(true);
+            });
+            let grace = std::time::Duration::from_secs(args.shutdown_grace);
+            tokio::select! {
+                served = std::future::IntoFuture::into_future(graceful) => served,
+                _ = async {
+                    let _ = stopping.wait_for(|stop| *stop).await;
+                    tokio::time::sleep(grace).await;
+                } => {
+                    tracing::warn!(grace_seconds = args.shutdown_grace, "shutdown grace over: open requests cut");
+                    Ok(())
+                }
+            }
         }
         Some(config) => {
+            let grace = args.shutdown_grace;
             let handle = axum_server::Handle::new();
             let stopping = handle.clone();
             tokio::spawn(async move {
                 shutdown.await;
-                stopping.graceful_shutdown(Some(std::time::Duration::from_secs(30)));
+                stopping.graceful_shutdown(Some(std::time::Duration::from_secs(grace)));
             });
             let listener = listener
                 .into_std()

@@ -263,8 +263,26 @@ async fn sessions_rotate_at_login_end_at_logout_and_when_idle() {
             .unwrap();
         assert_eq!(old.status(), 200);
 
-        // Idle: 61 s without a request ends it.
-        app.clock.advance(61);
+        // Reads within a minute write nothing: last_seen moves a minute at a time.
+        let seen = || async {
+            sqlx::query_scalar::<_, i64>("SELECT MAX(last_seen_at) FROM sessions")
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap()
+        };
+        let before = seen().await;
+        app.clock.advance(30);
+        assert_eq!(citizen.get("/api/account/me").await.0, 200);
+        assert_eq!(
+            seen().await,
+            before,
+            "an authenticated read within the minute wrote"
+        );
+        app.clock.advance(31);
+        assert_eq!(citizen.get("/api/account/me").await.0, 200);
+        assert_eq!(seen().await, before + 61, "a minute on, it is written");
+        // Idle: the timeout (60 s here) and at most a minute more without a request ends it.
+        app.clock.advance(121);
         let (status, body) = citizen.get("/api/account/me").await;
         assert_eq!(
             (status, body["code"].as_str()),

@@ -319,3 +319,102 @@ fn serve_speaks_tls_with_hsts_when_given_a_certificate() {
         .unwrap();
     assert!(one_line_failure(&missing).contains("tls-key"));
 }
+
+/// A client that never finishes its request cannot hold the server past `--shutdown-grace`.
+#[test]
+fn shutdown_is_bounded_by_the_grace_period() {
+    let dist = built_dist();
+    let db = common::temp_dir("hpf_cli_grace").join("hpf.db");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = hpf()
+        .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
+        .args(["--shutdown-grace", "1", "--dist", dist.to_str().unwrap()])
+        .args([
+            "--database-url",
+            &format!("sqlite://{}?mode=rwc", db.display()),
+        ])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let ready = || {
+        Command::new("curl")
+            .args(["-fs", &format!("http://127.0.0.1:{port}/api/health/ready")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    while !ready() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "hpf did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // A request that is never finished: its headers never end.
+    let mut stalled = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    std::io::Write::write_all(&mut stalled, b"GET /api/health HTTP/1.1\r\nHost: x\r\n").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let stopping = Instant::now();
+    assert!(Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "exit status {status}");
+            break;
+        }
+        assert!(
+            stopping.elapsed() < Duration::from_secs(10),
+            "still running 10 s after SIGTERM with a 1 s grace"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    drop(stalled);
+}
+
+/// `hpf backup` copies a live SQLite database consistently; the copy is a database the hall
+/// restores from by pointing `--database-url` at it, with the same data key.
+#[tokio::test]
+async fn a_backup_restores_the_same_data() {
+    let app = common::spawn_app(common::Store::Sqlite, common::Options::default()).await;
+    let dir = common::temp_dir("hpf_backup");
+    let copy = dir.join("copy.db");
+    let output = hpf()
+        .args(["backup", "--database-url", &app.url, "--log-level", "warn"])
+        .arg("--to")
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Never over an existing file.
+    let again = hpf()
+        .args(["backup", "--database-url", &app.url])
+        .arg("--to")
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert!(one_line_failure(&again).contains("exists already"));
+
+    let restored = server::db::Db::connect(&format!("sqlite://{}?mode=rw", copy.display()), 1)
+        .await
+        .unwrap();
+    server::protect::prepare(&restored, &app.key).await.unwrap();
+    let (members, sealed): (i64, String) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM members), (SELECT id_number FROM members WHERE personal_account = '3816301')",
+    )
+    .fetch_one(&restored.pool)
+    .await
+    .unwrap();
+    assert_eq!(members, 11);
+    assert_eq!(app.key.open(&sealed).unwrap(), "220102198005202134");
+}

@@ -368,3 +368,64 @@ async fn an_oversized_request_body_is_refused_before_it_is_read() {
         .unwrap();
     assert_eq!(small.status(), 200);
 }
+
+/// `live` is the process; `ready` is a database that answers and takes a write — and a database
+/// that stops answering makes it 503 within 2 s, not a hang.
+#[tokio::test]
+async fn readiness_follows_the_database_and_answers_within_two_seconds() {
+    for store in stores() {
+        let app = spawn_app(store, Options::default()).await;
+        assert_eq!(app.get("/api/health/live").await.status(), 200);
+        let ready = app.get("/api/health/ready").await;
+        assert_eq!(ready.status(), 200);
+        let body: Value = ready.json().await.unwrap();
+        assert_eq!(body["status"], "ready");
+        if store != Store::Postgres {
+            continue;
+        }
+        // The database stops answering: its connections are cut and no new one is allowed.
+        let name = app.url.rsplit('/').next().unwrap().to_owned();
+        let admin = server::db::Db::connect(&std::env::var("HPF_TEST_POSTGRES_URL").unwrap(), 1)
+            .await
+            .unwrap();
+        sqlx::query(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"))
+            .execute(&admin.pool)
+            .await
+            .unwrap();
+        sqlx::query(&format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+        ))
+        .execute(&admin.pool)
+        .await
+        .unwrap();
+        let asked = std::time::Instant::now();
+        let down = app.get("/api/health/ready").await;
+        assert_eq!(down.status(), 503);
+        assert!(
+            asked.elapsed() < std::time::Duration::from_millis(2500),
+            "{:?}",
+            asked.elapsed()
+        );
+        let body: Value = down.json().await.unwrap();
+        assert_eq!(body["status"], "unavailable");
+        assert!(
+            body["reason"].as_str().unwrap().contains("database"),
+            "{body}"
+        );
+        assert_eq!(app.get("/api/health/live").await.status(), 200);
+        // Back: ready again.
+        sqlx::query(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
+            .execute(&admin.pool)
+            .await
+            .unwrap();
+        let mut ready_again = false;
+        for _ in 0..50 {
+            if app.get("/api/health/ready").await.status() == 200 {
+                ready_again = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(ready_again);
+    }
+}

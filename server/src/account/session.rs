@@ -96,6 +96,9 @@ fn expired() -> Error {
     )
 }
 
+/// A session's last-seen time moves in steps of a minute: authenticated reads do not write.
+pub const LAST_SEEN_STEP: i64 = 60;
+
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = Error;
 
@@ -112,18 +115,24 @@ impl FromRequestParts<AppState> for CurrentUser {
         let Some((personal_account, last_seen, expires_at)) = row else {
             return Err(expired());
         };
-        if now >= expires_at || now - last_seen > state.accounts.idle_timeout_seconds {
+        // last_seen is written at most once a minute (a read is then no write): the session ends
+        // between the idle timeout and a minute more after the last request, never earlier.
+        if now >= expires_at
+            || now - last_seen > state.accounts.idle_timeout_seconds + LAST_SEEN_STEP
+        {
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
                 .bind(&hash)
                 .execute(&state.db.pool)
                 .await?;
             return Err(expired());
         }
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
-            .bind(now)
-            .bind(&hash)
-            .execute(&state.db.pool)
-            .await?;
+        if now - last_seen >= LAST_SEEN_STEP {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                .bind(now)
+                .bind(&hash)
+                .execute(&state.db.pool)
+                .await?;
+        }
         Ok(CurrentUser {
             personal_account,
             token_hash: hash,
