@@ -161,6 +161,25 @@ async fn a_file_with_bad_rows_is_refused_whole_and_a_good_one_loads() {
         .unwrap();
         assert_eq!(key.open(&sealed_id).unwrap(), id("22010219530101151"));
         assert_eq!(key.open(&sealed_card).unwrap(), "6222020200018888");
+        // The next start with --demo touches only the demo's own loans: the imported one gets no
+        // invented history.
+        server::demo::load(&db, &key, "2018-01-05T10:00:00+08:00")
+            .await
+            .unwrap();
+        let invented: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM loan_transactions WHERE borrower_no = '2020000999'",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(invented, 0, "the demo wrote history into an imported loan");
+        let seed_history: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM loan_transactions WHERE borrower_no = '2015000211'",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        assert!(seed_history > 0);
         db.close().await;
     }
 }

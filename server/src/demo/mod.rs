@@ -329,6 +329,9 @@ pub async fn load(db: &Db, key: &crate::protect::DataKey, now: &str) -> Result<(
         .await?;
     }
     tx.commit().await?;
-    history::load_all(db).await?;
+    let demo_loans: Vec<&str> = std::iter::once(SEED_LOAN.borrower_no)
+        .chain(DERIVED_LOANS.iter().map(|l| l.borrower_no))
+        .collect();
+    history::load_all(db, &demo_loans).await?;
     accounts::load(db, key).await
 }
