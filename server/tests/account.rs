@@ -7,6 +7,41 @@ use common::{app_with_hooks, spawn_app, stores, Options, Store};
 use serde_json::json;
 use server::account::AccountConfig;
 
+/// `n` logins of `username` sent at once (their captchas solved first, so that the logins
+/// themselves arrive together): each answer's status and body.
+async fn login_burst(
+    citizen: &Citizen<'_>,
+    username: &'static str,
+    password: &'static str,
+    n: usize,
+) -> Vec<(u16, serde_json::Value)> {
+    let mut solved = Vec::new();
+    for _ in 0..n {
+        solved.push(citizen.captcha().await);
+    }
+    let mut burst = tokio::task::JoinSet::new();
+    for (id, answer) in solved {
+        let (http, url) = (citizen.http.clone(), citizen.app.url("/api/account/login"));
+        burst.spawn(async move {
+            let response = http
+                .post(url)
+                .header("x-hpf-csrf", "1")
+                .json(&json!({"username": username, "password": password,
+                              "captcha_id": id, "captcha": answer}))
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            (status, response.json().await.unwrap())
+        });
+    }
+    let mut answers = Vec::new();
+    while let Some(answer) = burst.join_next().await {
+        answers.push(answer.unwrap());
+    }
+    answers
+}
+
 #[tokio::test]
 async fn register_then_log_in_by_id_number_or_phone() {
     for store in stores() {
@@ -504,31 +539,11 @@ async fn a_burst_of_wrong_passwords_is_verified_five_times_at_most() {
         let citizen = Citizen::new(&app);
         citizen.register(&tong_yi(), PASSWORD).await;
         // Setup: thirty captchas solved first, so the logins themselves arrive together.
-        let mut solved = Vec::new();
-        for _ in 0..30 {
-            solved.push(citizen.captcha().await);
-        }
-        let url = app.url("/api/account/login");
-        let mut burst = tokio::task::JoinSet::new();
-        for (id, answer) in solved {
-            let (http, url) = (citizen.http.clone(), url.clone());
-            burst.spawn(async move {
-                let response = http
-                    .post(url)
-                    .header("x-hpf-csrf", "1")
-                    .json(&json!({"username": "13904310002", "password": "Wrong2018!",
-                                  "captcha_id": id, "captcha": answer}))
-                    .send()
-                    .await
-                    .unwrap();
-                let body: serde_json::Value = response.json().await.unwrap();
-                body["code"].as_str().unwrap().to_owned()
-            });
-        }
-        let mut codes = Vec::new();
-        while let Some(code) = burst.join_next().await {
-            codes.push(code.unwrap());
-        }
+        let codes: Vec<String> = login_burst(&citizen, "13904310002", "Wrong2018!", 30)
+            .await
+            .into_iter()
+            .map(|(_, body)| body["code"].as_str().unwrap().to_owned())
+            .collect();
         let count = |code: &str| codes.iter().filter(|c| *c == code).count();
         assert_eq!(
             (count("login_failed"), count("account_locked")),
@@ -655,31 +670,11 @@ async fn a_burst_beyond_the_argon2_workers_and_queue_is_answered_busy() {
     )
     .await;
     let citizen = Citizen::new(&app);
-    let mut solved = Vec::new();
-    for _ in 0..12 {
-        solved.push(citizen.captcha().await);
-    }
-    let mut burst = tokio::task::JoinSet::new();
-    for (id, answer) in solved {
-        let (http, url) = (citizen.http.clone(), app.url("/api/account/login"));
-        burst.spawn(async move {
-            let response = http
-                .post(url)
-                .header("x-hpf-csrf", "1")
-                .json(&json!({"username": "13904310008", "password": "Wrong2018!",
-                              "captcha_id": id, "captcha": answer}))
-                .send()
-                .await
-                .unwrap();
-            let status = response.status().as_u16();
-            let body: serde_json::Value = response.json().await.unwrap();
-            (status, body["message"].as_str().unwrap_or("").to_owned())
-        });
-    }
-    let mut answers = Vec::new();
-    while let Some(answer) = burst.join_next().await {
-        answers.push(answer.unwrap());
-    }
+    let answers: Vec<(u16, String)> = login_burst(&citizen, "13904310008", "Wrong2018!", 12)
+        .await
+        .into_iter()
+        .map(|(status, body)| (status, body["message"].as_str().unwrap_or("").to_owned()))
+        .collect();
     let busy: Vec<_> = answers.iter().filter(|(s, _)| *s == 503).collect();
     let checked = answers.iter().filter(|(s, _)| *s == 401).count();
     // (The gate's exact arithmetic is unit-tested; here the requests' arrival is up to the

@@ -110,6 +110,43 @@ fn one_line_failure(output: &Output) -> String {
     stderr
 }
 
+/// `hpf serve --demo` on a free port with the SQLite file `db` and `extra` flags, once it is ready:
+/// the child and its port.
+fn serve_demo(db: &std::path::Path, extra: &[&str], stderr: Stdio) -> (std::process::Child, u16) {
+    let dist = built_dist();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = hpf()
+        .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
+        .args(extra)
+        .args(["--dist", dist.to_str().unwrap()])
+        .args([
+            "--database-url",
+            &format!("sqlite://{}?mode=rwc", db.display()),
+        ])
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let ready = || {
+        Command::new("curl")
+            .args(["-fs", &format!("http://127.0.0.1:{port}/api/health/ready")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    while !ready() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "hpf did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    (child, port)
+}
+
 fn built_dist() -> std::path::PathBuf {
     let dist = common::temp_dir("hpf_cli_dist");
     std::fs::write(dist.join("index.html"), "<!DOCTYPE html>").unwrap();
@@ -173,38 +210,8 @@ fn serve_fails_with_one_clear_line() {
 
 #[test]
 fn serve_shuts_down_gracefully_on_sigterm() {
-    let dist = built_dist();
     let db = common::temp_dir("hpf_cli_db").join("hpf.db");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = hpf()
-        .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
-        .args([
-            "--dist",
-            dist.to_str().unwrap(),
-            "--database-url",
-            &format!("sqlite://{}?mode=rwc", db.display()),
-        ])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    let healthy = || {
-        Command::new("curl")
-            .args(["-fs", &format!("http://127.0.0.1:{port}/api/health")])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    while !healthy() {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "hpf did not start"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let (mut child, _) = serve_demo(&db, &[], Stdio::piped());
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -323,37 +330,8 @@ fn serve_speaks_tls_with_hsts_when_given_a_certificate() {
 /// A client that never finishes its request cannot hold the server past `--shutdown-grace`.
 #[test]
 fn shutdown_is_bounded_by_the_grace_period() {
-    let dist = built_dist();
     let db = common::temp_dir("hpf_cli_grace").join("hpf.db");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = hpf()
-        .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
-        .args(["--shutdown-grace", "1", "--dist", dist.to_str().unwrap()])
-        .args([
-            "--database-url",
-            &format!("sqlite://{}?mode=rwc", db.display()),
-        ])
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    let ready = || {
-        Command::new("curl")
-            .args(["-fs", &format!("http://127.0.0.1:{port}/api/health/ready")])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    while !ready() {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "hpf did not start"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let (mut child, port) = serve_demo(&db, &["--shutdown-grace", "1"], Stdio::null());
     // A request that is never finished: its headers never end.
     let mut stalled = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     std::io::Write::write_all(&mut stalled, b"GET /api/health HTTP/1.1\r\nHost: x\r\n").unwrap();

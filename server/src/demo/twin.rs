@@ -44,6 +44,32 @@ fn twin_id(original: &str, rng: &mut impl Rng) -> Option<String> {
     Some(format!("{first17}{check}"))
 }
 
+/// A copy of loan `original` numbered `borrower_no`, of member `personal_account` (its figures,
+/// card and version as they are; its transactions are not copied).
+pub async fn copy_loan(
+    executor: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    original: &str,
+    borrower_no: &str,
+    personal_account: &str,
+) -> std::result::Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO loans (borrower_no, personal_account, status, disbursement_date, amount_fen, \
+         term_months, balance_fen, loan_type, house_address, annual_rate, method, due_day, \
+         remaining_periods, monthly_payment_fen, last_due_date, maturity_date, arrears_fen, \
+         repay_card_holder, repay_card_bank, repay_card_number, version, updated_at) \
+         SELECT $1, $2, status, disbursement_date, amount_fen, term_months, balance_fen, loan_type, \
+         house_address, annual_rate, method, due_day, remaining_periods, monthly_payment_fen, \
+         last_due_date, maturity_date, arrears_fen, repay_card_holder, repay_card_bank, \
+         repay_card_number, version, updated_at FROM loans WHERE borrower_no = $3",
+    )
+    .bind(borrower_no)
+    .bind(personal_account)
+    .bind(original)
+    .execute(executor)
+    .await
+    .map(|_| ())
+}
+
 pub async fn twin(
     State(state): State<AppState>,
     Json(request): Json<TwinRequest>,
@@ -108,21 +134,7 @@ pub async fn twin(
         let mut borrower_nos = Vec::new();
         for (i, original_loan) in loans.iter().enumerate() {
             let borrower_no = format!("{prefix}{i:02}");
-            sqlx::query(
-                "INSERT INTO loans (borrower_no, personal_account, status, disbursement_date, amount_fen, \
-                 term_months, balance_fen, loan_type, house_address, annual_rate, method, due_day, \
-                 remaining_periods, monthly_payment_fen, last_due_date, maturity_date, arrears_fen, \
-                 repay_card_holder, repay_card_bank, repay_card_number, version, updated_at) \
-                 SELECT $1, $2, status, disbursement_date, amount_fen, term_months, balance_fen, loan_type, \
-                 house_address, annual_rate, method, due_day, remaining_periods, monthly_payment_fen, \
-                 last_due_date, maturity_date, arrears_fen, repay_card_holder, repay_card_bank, \
-                 repay_card_number, version, updated_at FROM loans WHERE borrower_no = $3",
-            )
-            .bind(&borrower_no)
-            .bind(&twin_account)
-            .bind(original_loan)
-            .execute(&mut *tx)
-            .await?;
+            copy_loan(&mut *tx, original_loan, &borrower_no, &twin_account).await?;
             sqlx::query(
                 "INSERT INTO loan_transactions (id, borrower_no, seq, txn_date, kind, amount_fen, \
                  principal_fen, interest_fen, balance_after_fen) \

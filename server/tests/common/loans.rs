@@ -122,20 +122,9 @@ pub async fn copies_of_seed_loan(
     let mut copies = Vec::new();
     for i in 0..n {
         let borrower_no = format!("{prefix}{i:08}");
-        sqlx::query(
-            "INSERT INTO loans (borrower_no, personal_account, status, disbursement_date, amount_fen, \
-             term_months, balance_fen, loan_type, house_address, annual_rate, method, due_day, \
-             remaining_periods, monthly_payment_fen, last_due_date, maturity_date, arrears_fen, \
-             repay_card_holder, repay_card_bank, repay_card_number, version, updated_at) \
-             SELECT $1, personal_account, status, disbursement_date, amount_fen, term_months, balance_fen, \
-             loan_type, house_address, annual_rate, method, due_day, remaining_periods, monthly_payment_fen, \
-             last_due_date, maturity_date, arrears_fen, repay_card_holder, repay_card_bank, \
-             repay_card_number, version, updated_at FROM loans WHERE borrower_no = '2015000211'",
-        )
-        .bind(&borrower_no)
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
+        server::demo::twin::copy_loan(&app.db.pool, "2015000211", &borrower_no, "3816301")
+            .await
+            .unwrap();
         let application_no = match reservation {
             None => String::new(),
             Some(first) => {
