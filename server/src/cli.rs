@@ -10,6 +10,10 @@ pub struct Cli {
     /// Log filter (error, warn, info, debug, or a tracing directive).
     #[arg(long, env = "HPF_LOG", default_value = "info", global = true)]
     pub log_level: String,
+    /// `text` (one readable line per event) or `json` (one JSON object per line, with the
+    /// request's id on request lines), for a log collector.
+    #[arg(long, env = "HPF_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"], global = true)]
+    pub log_format: String,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -85,6 +89,9 @@ pub struct ServeArgs {
     /// 附加码 one client address may fetch a minute (a person needs a few; a script more).
     #[arg(long, env = "HPF_CAPTCHAS_PER_MINUTE", default_value_t = 30)]
     pub captchas_per_minute: u32,
+    /// Audit log entries are kept this many days; the daily run (--batch-at) deletes older ones.
+    #[arg(long, env = "HPF_AUDIT_RETENTION_DAYS", default_value_t = 180)]
+    pub audit_retention_days: u32,
     /// Seconds that in-flight requests get to finish after SIGTERM/SIGINT (HTTP and HTTPS); then
     /// the server stops whatever is still open.
     #[arg(long, env = "HPF_SHUTDOWN_GRACE", default_value_t = 30)]
@@ -160,6 +167,9 @@ pub struct BatchArgs {
     /// PostgreSQL connections executing at once (SQLite always uses one).
     #[arg(long, env = "HPF_BATCH_WORKERS", default_value_t = crate::batch::WORKERS)]
     pub workers: usize,
+    /// Audit log entries are kept this many days; the run deletes older ones.
+    #[arg(long, env = "HPF_AUDIT_RETENTION_DAYS", default_value_t = 180)]
+    pub audit_retention_days: u32,
     #[command(flatten)]
     pub policy: PolicyArgs,
 }

@@ -134,14 +134,30 @@ pub fn page_csp(html: &str) -> String {
     )
 }
 
-/// One log line per request: method, path (never the query, which may carry personal data),
-/// status and latency.
+/// One log line per request: its id, method, path (never the query, which may carry personal
+/// data), status and latency. The id (the caller's `X-Request-Id` if it is a sane one, else a new
+/// one) is answered in `X-Request-Id`, so a citizen's report or a proxy's log leads to the line.
 async fn log_request(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    let response = next.run(request).await;
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            (8..=64).contains(&v.len())
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        .map(str::to_owned)
+        .unwrap_or_else(|| crate::account::secret::random_token(12));
+    let mut response = next.run(request).await;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
     tracing::info!(
+        request_id = %id,
         %method,
         %path,
         status = response.status().as_u16(),

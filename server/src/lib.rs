@@ -74,8 +74,13 @@ pub async fn run(cli: Cli) -> Result<bool, Failure> {
             let report = batch::run(&db, &policy, args.date, clock.now(), workers, None)
                 .await
                 .map_err(|e| format!("the batch failed: {e}"));
+            let purged =
+                account::audit::purge(&db, clock.now().timestamp(), args.audit_retention_days)
+                    .await
+                    .map_err(|e| format!("cannot purge the audit log: {e}"));
             db.close().await;
             let report = report?;
+            tracing::info!(purged = purged?, "audit log entries past retention deleted");
             println!(
                 "{}: {} done, {} rejected, {} failed",
                 args.date, report.done, report.rejected, report.failed
@@ -222,7 +227,12 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         key: Arc::new(key),
     };
     if let Some(at) = args.batch_at {
-        tokio::spawn(batch::daily(state.clone(), at, args.batch_workers.max(1)));
+        tokio::spawn(batch::daily(
+            state.clone(),
+            at,
+            args.batch_workers.max(1),
+            args.audit_retention_days,
+        ));
     }
     let tls_on = tls.is_some();
     let app = http::router(state, Some(args.dist.clone()));

@@ -239,10 +239,24 @@ async fn the_daily_job_and_the_command_run_the_batch() {
         accounts: std::sync::Arc::new(server::account::AccountConfig::default()),
         key: app.key.clone(),
     };
+    // Audit entries: one past the 180 days kept, one within them.
+    let now = app.clock.now().timestamp();
+    for (id, at) in [("old", now - 181 * 86_400), ("recent", now - 179 * 86_400)] {
+        sqlx::query(
+            "INSERT INTO audit_log (id, at, event, personal_account, client_ip, result) \
+             VALUES ($1, $2, 'login', NULL, '127.0.0.1', 'ok')",
+        )
+        .bind(id)
+        .bind(at)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    }
     let job = tokio::spawn(server::batch::daily(
         state,
         chrono::NaiveTime::from_hms_opt(16, 0, 0).unwrap(),
         server::batch::WORKERS,
+        180,
     ));
     assert_eq!(status_of(&app, &no).await.0, "accepted");
     let started = std::time::Instant::now();
@@ -253,6 +267,23 @@ async fn the_daily_job_and_the_command_run_the_batch() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
+    // After its run the daily job deletes what is past the retention, and only that.
+    let audit_ids = || async {
+        sqlx::query_scalar::<_, String>(
+            "SELECT id FROM audit_log WHERE id IN ('old', 'recent') ORDER BY id",
+        )
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap()
+    };
+    while audit_ids().await.len() == 2 {
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "the audit log was not purged"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(audit_ids().await, ["recent"]);
     job.abort();
     let (_, progress) = qian.get(&format!("/api/progress/{no}")).await;
     assert_eq!(progress["timeline"][1]["status"], "done");

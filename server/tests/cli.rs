@@ -396,3 +396,34 @@ async fn a_backup_restores_the_same_data() {
     assert_eq!(members, 11);
     assert_eq!(app.key.open(&sealed).unwrap(), "220102198005202134");
 }
+
+/// `--log-format json`: one JSON object a line, the request's line carrying its id.
+#[test]
+fn json_logs_carry_the_request_id() {
+    let db = common::temp_dir("hpf_cli_json").join("hpf.db");
+    let (mut child, port) = serve_demo(&db, &["--log-format", "json"], Stdio::piped());
+    let answered = Command::new("curl")
+        .args(["-fs", "-H", "x-request-id: test-request-0001"])
+        .arg(format!("http://127.0.0.1:{port}/api/health/live"))
+        .output()
+        .unwrap();
+    assert!(answered.status.success());
+    assert!(Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    assert!(child.wait().unwrap().success());
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut log).unwrap();
+    let lines: Vec<Value> = log
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .collect();
+    let request = lines
+        .iter()
+        .find(|line| line["fields"]["request_id"] == "test-request-0001")
+        .unwrap_or_else(|| panic!("no line with the request id in {log}"));
+    assert_eq!(request["fields"]["path"], "/api/health/live");
+    assert_eq!(request["fields"]["status"], 200);
+}

@@ -429,3 +429,33 @@ async fn readiness_follows_the_database_and_answers_within_two_seconds() {
         assert!(ready_again);
     }
 }
+
+/// Every answer names its request (`X-Request-Id`): a sane id the caller sent is kept (a proxy's
+/// id leads to the same log line), anything else is replaced by a new one.
+#[tokio::test]
+async fn every_answer_carries_a_request_id() {
+    let app = spawn_app(Store::Sqlite, Options::default()).await;
+    let fresh = app.get("/api/health/live").await;
+    let id = fresh.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert!(id.len() >= 8, "{id}");
+    assert_ne!(
+        app.get("/api/health/live").await.headers()["x-request-id"],
+        id.as_str(),
+        "a new id for each request"
+    );
+    for (sent, kept) in [
+        ("proxy-1234abcd", true),
+        ("bad id <script>", false),
+        ("x", false),
+    ] {
+        let answer = app
+            .client
+            .get(app.url("/api/health/live"))
+            .header("x-request-id", sent)
+            .send()
+            .await
+            .unwrap();
+        let echoed = answer.headers()["x-request-id"].to_str().unwrap();
+        assert_eq!(echoed == sent, kept, "{sent} → {echoed}");
+    }
+}

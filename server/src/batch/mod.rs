@@ -241,7 +241,13 @@ async fn due(
 /// The in-process daily run: once a business day has reached `at`, its batch runs (checked every
 /// second against the business clock, so a moved clock is followed). Each replica may run it;
 /// the applications' conditional updates make that harmless.
-pub async fn daily(state: crate::state::AppState, at: chrono::NaiveTime, workers: usize) {
+/// After the run, audit entries older than `audit_retention_days` are deleted.
+pub async fn daily(
+    state: crate::state::AppState,
+    at: chrono::NaiveTime,
+    workers: usize,
+    audit_retention_days: u32,
+) {
     let mut last_run: Option<NaiveDate> = None;
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
     loop {
@@ -252,7 +258,17 @@ pub async fn daily(state: crate::state::AppState, at: chrono::NaiveTime, workers
             continue;
         }
         match run(&state.db, &state.policy, local.date(), now, workers, None).await {
-            Ok(_) => last_run = Some(local.date()),
+            Ok(_) => {
+                last_run = Some(local.date());
+                match crate::account::audit::purge(&state.db, now.timestamp(), audit_retention_days)
+                    .await
+                {
+                    Ok(purged) => {
+                        tracing::info!(purged, "audit log entries past retention deleted")
+                    }
+                    Err(error) => tracing::error!(%error, "cannot purge the audit log"),
+                }
+            }
             Err(error) => tracing::error!(%error, "daily batch failed; retrying in a minute"),
         }
         if last_run != Some(local.date()) {
