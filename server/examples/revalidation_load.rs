@@ -106,6 +106,7 @@ async fn main() {
         .expect("account");
     let cookie = session::start(&state, "3816301").await.expect("session");
     let cookie = cookie.split(';').next().expect("cookie").to_owned();
+    let list_cookie = cookie.clone();
 
     let hall = serve(server::http::router(state, None)).await;
     let bare = serve(Router::new().route("/", get(|| async { "ok" }))).await;
@@ -125,6 +126,13 @@ async fn main() {
                 .json(&body)
         })
     };
+    // An authenticated read: the loan list (the session with the header, the loans with their
+    // open applications — two queries, no write).
+    let list_url = format!("{hall}/api/loans");
+    let loan_list: Arc<dyn Fn() -> reqwest::RequestBuilder + Send + Sync> = {
+        let (client, cookie) = (client.clone(), list_cookie.clone());
+        Arc::new(move || client.get(&list_url).header("cookie", &cookie))
+    };
     let bare_handler: Arc<dyn Fn() -> reqwest::RequestBuilder + Send + Sync> = {
         let client = client.clone();
         Arc::new(move || client.get(&bare))
@@ -133,13 +141,16 @@ async fn main() {
     // Warm up both, then measure.
     load(concurrency * 10, concurrency, trial.clone()).await;
     load(concurrency * 10, concurrency, bare_handler.clone()).await;
+    load(concurrency * 10, concurrency, loan_list.clone()).await;
     let (trial_time, trial_statuses) = load(requests, concurrency, trial).await;
+    let (list_time, list_statuses) = load(requests, concurrency, loan_list).await;
     let (bare_time, bare_statuses) = load(requests, concurrency, bare_handler).await;
     assert!(
         trial_statuses.iter().all(|s| *s == 409),
         "every re-validation must answer 409 figures_changed"
     );
     assert!(bare_statuses.iter().all(|s| *s == 200));
+    assert!(list_statuses.iter().all(|s| *s == 200));
     let rate = |n: usize, t: Duration| n as f64 / t.as_secs_f64();
     println!(
         "requests {}, concurrency {concurrency}",
@@ -150,8 +161,16 @@ async fn main() {
         rate(trial_statuses.len(), trial_time)
     );
     println!(
+        "loan list (GET /api/loans, authenticated):               {:>8.0} req/s",
+        rate(list_statuses.len(), list_time)
+    );
+    println!(
         "bare axum handler (GET / → \"ok\"):                        {:>8.0} req/s",
         rate(bare_statuses.len(), bare_time)
+    );
+    println!(
+        "loan list / bare: {:.0} %",
+        100.0 * rate(list_statuses.len(), list_time) / rate(bare_statuses.len(), bare_time)
     );
     db.close().await;
     let _ = std::fs::remove_dir_all(&dir);

@@ -87,6 +87,22 @@ pub async fn end_all(state: &AppState, personal_account: &str) -> Result<()> {
 pub struct CurrentUser {
     pub personal_account: String,
     token_hash: String,
+    /// The member header (单位账号, 单位名称, 姓名), read with the session in one query.
+    unit_account: String,
+    unit_name: String,
+    name: String,
+}
+
+impl CurrentUser {
+    /// 我的住房公积金 header of the logged-in member, without another query.
+    pub fn header(&self) -> shared::loan::wire::MemberHeader {
+        shared::loan::wire::MemberHeader {
+            unit_account: self.unit_account.clone(),
+            unit_name: self.unit_name.clone(),
+            personal_account: self.personal_account.clone(),
+            name: self.name.clone(),
+        }
+    }
 }
 
 fn expired() -> Error {
@@ -106,13 +122,16 @@ impl FromRequestParts<AppState> for CurrentUser {
         let token = cookie_value(&parts.headers).ok_or_else(expired)?;
         let hash = token_hash(&token);
         let now = state.clock.now().timestamp();
-        let row = sqlx::query_as::<_, (String, i64, i64)>(
-            "SELECT personal_account, last_seen_at, expires_at FROM sessions WHERE token_hash = $1",
+        // The session and the member header in one round trip.
+        let row = sqlx::query_as::<_, (String, i64, i64, String, String, String)>(
+            "SELECT s.personal_account, s.last_seen_at, s.expires_at, m.unit_account, m.unit_name, m.name \
+             FROM sessions s JOIN members m ON m.personal_account = s.personal_account WHERE s.token_hash = $1",
         )
         .bind(&hash)
         .fetch_optional(&state.db.pool)
         .await?;
-        let Some((personal_account, last_seen, expires_at)) = row else {
+        let Some((personal_account, last_seen, expires_at, unit_account, unit_name, name)) = row
+        else {
             return Err(expired());
         };
         // last_seen is written at most once a minute (a read is then no write): the session ends
@@ -136,6 +155,9 @@ impl FromRequestParts<AppState> for CurrentUser {
         Ok(CurrentUser {
             personal_account,
             token_hash: hash,
+            unit_account,
+            unit_name,
+            name,
         })
     }
 }

@@ -44,13 +44,16 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Json<LoanList>> {
-    let header = store::header(&state, &user.personal_account).await?;
-    let mut loans = Vec::new();
-    for record in store::loans_of(&state, &user.personal_account).await? {
-        let pending = store::pending(&state, &record.borrower_no).await?;
-        loans.push(record.summary(pending));
-    }
-    Ok(Json(LoanList { header, loans }))
+    // Two round trips in all: the session with the header, the loans with their open applications.
+    let loans = store::loans_with_pending(&state, &user.personal_account)
+        .await?
+        .into_iter()
+        .map(|(record, pending)| record.summary(pending))
+        .collect();
+    Ok(Json(LoanList {
+        header: user.header(),
+        loans,
+    }))
 }
 
 async fn detail(
@@ -62,7 +65,7 @@ async fn detail(
     let pending = store::pending(&state, &borrower_no).await?;
     let loan = &record.loan;
     Ok(Json(LoanDetail {
-        header: store::header(&state, &user.personal_account).await?,
+        header: user.header(),
         summary: record.summary(pending),
         annual_rate: loan.annual_rate,
         method: loan.method,

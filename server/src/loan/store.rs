@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::state::AppState;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use shared::loan::wire::{ApplicationKind, CardView, LoanSummary, MemberHeader, Pending};
+use shared::loan::wire::{CardView, LoanSummary, Pending};
 use shared::loan::{Loan, LoanStatus, RepaymentMethod};
 use shared::money::from_fen;
 use sqlx::any::AnyRow;
@@ -99,32 +99,6 @@ impl LoanRecord {
     }
 }
 
-pub async fn header(state: &AppState, personal_account: &str) -> Result<MemberHeader> {
-    let (unit_account, unit_name, name) = sqlx::query_as::<_, (String, String, String)>(
-        "SELECT unit_account, unit_name, name FROM members WHERE personal_account = $1",
-    )
-    .bind(personal_account)
-    .fetch_one(&state.db.pool)
-    .await?;
-    Ok(MemberHeader {
-        unit_account,
-        unit_name,
-        personal_account: personal_account.to_owned(),
-        name,
-    })
-}
-
-pub async fn loans_of(state: &AppState, personal_account: &str) -> Result<Vec<LoanRecord>> {
-    let rows = sqlx::query(&format!(
-        "SELECT {LOAN_COLUMNS} FROM loans WHERE personal_account = $1 ORDER BY borrower_no"
-    ))
-    .bind(personal_account)
-    .fetch_all(&state.db.pool)
-    .await?;
-    rows.iter().map(record).collect()
-}
-
-/// The member's own loan, or 404 (never 403: another member's loan does not exist for them).
 pub async fn own_loan(
     state: &AppState,
     personal_account: &str,
@@ -143,6 +117,42 @@ pub async fn own_loan(
         .ok_or_else(Error::not_found)
 }
 
+/// The member's loans, each with its open application if any, in one query.
+pub async fn loans_with_pending(
+    state: &AppState,
+    personal_account: &str,
+) -> Result<Vec<(LoanRecord, Option<Pending>)>> {
+    let loan_columns: Vec<String> = LOAN_COLUMNS.split(", ").map(|c| format!("l.{c}")).collect();
+    let rows = sqlx::query(&format!(
+        "SELECT {}, a.application_no AS pending_no, a.kind AS pending_kind, \
+         a.effective_date AS pending_date, a.amount_fen AS pending_amount \
+         FROM loans l LEFT JOIN applications a ON a.open_slot = 'loan:' || l.borrower_no \
+         WHERE l.personal_account = $1 ORDER BY l.borrower_no",
+        loan_columns.join(", ")
+    ))
+    .bind(personal_account)
+    .fetch_all(&state.db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let pending = match row.try_get::<Option<String>, _>("pending_no")? {
+                None => None,
+                Some(application_no) => Some(Pending {
+                    application_no,
+                    kind: crate::progress::parse_enum(&row.try_get::<String, _>("pending_kind")?)?,
+                    effective_date: row
+                        .try_get::<Option<String>, _>("pending_date")?
+                        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                    amount: row
+                        .try_get::<Option<i64>, _>("pending_amount")?
+                        .map(from_fen),
+                }),
+            };
+            Ok((record(row)?, pending))
+        })
+        .collect()
+}
+
 /// The open application on a loan, if any.
 pub async fn pending(state: &AppState, borrower_no: &str) -> Result<Option<Pending>> {
     let row = sqlx::query_as::<_, (String, String, Option<String>, Option<i64>)>(
@@ -151,14 +161,15 @@ pub async fn pending(state: &AppState, borrower_no: &str) -> Result<Option<Pendi
     .bind(format!("loan:{borrower_no}"))
     .fetch_optional(&state.db.pool)
     .await?;
-    Ok(
-        row.map(|(application_no, kind, effective_date, amount)| Pending {
+    row.map(|(application_no, kind, effective_date, amount)| {
+        Ok(Pending {
             application_no,
-            kind: serde_json::from_value(serde_json::Value::String(kind))
-                .unwrap_or(ApplicationKind::PartialPrepayment),
+            // An unknown text is an error, never a default kind.
+            kind: crate::progress::parse_enum(&kind)?,
             effective_date: effective_date
                 .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
             amount: amount.map(from_fen),
-        }),
-    )
+        })
+    })
+    .transpose()
 }

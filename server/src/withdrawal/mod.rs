@@ -5,7 +5,7 @@
 
 use crate::account::session::CurrentUser;
 use crate::error::{Error, Result};
-use crate::loan::{self, store, NewApplication};
+use crate::loan::{self, NewApplication};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -124,7 +124,7 @@ async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Json<W
             .await?;
     let facts = &record.facts;
     Ok(Json(WithdrawalHome {
-        header: store::header(&state, &user.personal_account).await?,
+        header: user.header(),
         materials: materials(&state, &user.personal_account).await?,
         balance: from_fen(record.balance_fen),
         account_status: facts.account_status,
