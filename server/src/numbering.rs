@@ -8,9 +8,24 @@
 use crate::db::Db;
 use crate::error::{Error, Result};
 
-/// The next value of `series`. A series met for the first time starts after `existing`, the
-/// highest number already written in it (rows from before the counters, or imported).
-async fn next(db: &Db, series: &str, existing: i64) -> Result<i64> {
+/// The next value of `series`: one update of its row. Only a series met for the first time looks
+/// at the numbers already written (rows from before the counters, or imported): it starts after
+/// the highest of them.
+async fn next(
+    db: &Db,
+    series: &str,
+    highest_written: impl std::future::Future<Output = Result<i64>>,
+) -> Result<i64> {
+    let moved: Option<i64> = sqlx::query_scalar(
+        "UPDATE counters SET value = value + 1 WHERE series = $1 RETURNING value",
+    )
+    .bind(series)
+    .fetch_optional(&db.pool)
+    .await?;
+    if let Some(value) = moved {
+        return Ok(value);
+    }
+    let existing = highest_written.await?;
     let value: i64 = sqlx::query_scalar(
         "INSERT INTO counters (series, value) VALUES ($1, $2) \
          ON CONFLICT (series) DO UPDATE SET value = counters.value + 1 RETURNING value",
@@ -45,8 +60,8 @@ fn eight_digits(prefix: &str, value: i64) -> Result<String> {
 /// 申请编号: the business date and its next sequence number, `2018010500000001`.
 pub async fn application_no(db: &Db, business_date: chrono::NaiveDate) -> Result<String> {
     let prefix = business_date.format("%Y%m%d").to_string();
-    let existing = highest(db, "applications", "application_no", &prefix).await?;
-    let value = next(db, &format!("application:{prefix}"), existing).await?;
+    let written = highest(db, "applications", "application_no", &prefix);
+    let value = next(db, &format!("application:{prefix}"), written).await?;
     eight_digits(&prefix, value)
 }
 
@@ -54,7 +69,7 @@ pub async fn application_no(db: &Db, business_date: chrono::NaiveDate) -> Result
 pub async fn material_no(db: &Db, year: i32) -> Result<String> {
     let prefix = shared::withdrawal::material_no(year, 0);
     let prefix = &prefix[..prefix.len() - 8];
-    let existing = highest(db, "withdrawal_materials", "material_no", prefix).await?;
-    let value = next(db, &format!("material:{prefix}"), existing).await?;
+    let written = highest(db, "withdrawal_materials", "material_no", prefix);
+    let value = next(db, &format!("material:{prefix}"), written).await?;
     eight_digits(prefix, value)
 }

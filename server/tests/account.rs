@@ -684,7 +684,7 @@ async fn a_burst_beyond_the_argon2_workers_and_queue_is_answered_busy() {
     assert_eq!(busy.len() + checked, 12);
     // Only the turns taken counted as attempts.
     let attempts: i64 = sqlx::query_scalar(
-        "SELECT failed_logins FROM login_throttle WHERE throttle_key LIKE 'acct:%'",
+        "SELECT failed_logins FROM login_throttle WHERE throttle_key LIKE 'member:%'",
     )
     .fetch_one(&app.db.pool)
     .await
@@ -781,5 +781,63 @@ async fn a_citizen_logs_in_with_an_sms_code_even_when_the_password_is_locked() {
             (422, Some("not_registered"))
         );
         assert_eq!(stranger.get("/api/account/me").await.0, 401);
+    }
+}
+
+/// However a phone or an ID number is typed (+86, spaces, dashes, or the member's other login
+/// name), the attempts count on one counter — the member's, registered or not — so typing a name
+/// two ways tells nothing about who registered; and the fifth failure's lock is set by the claim
+/// itself, so it has an end even if that request never finishes.
+#[tokio::test]
+async fn every_way_of_typing_a_name_counts_on_one_counter_for_everyone() {
+    for store in stores() {
+        let app = app_with_hooks(store).await;
+        let citizen = Citizen::new(&app);
+        citizen.register(&tong_yi(), PASSWORD).await;
+        let ways = |phone: &str, id: &str| {
+            vec![
+                phone.to_owned(),
+                format!("+86 {} {} {}", &phone[..3], &phone[3..7], &phone[7..]),
+                format!("86-{phone}"),
+                id.to_owned(),
+            ]
+        };
+        // Registered (佟一), a member who never registered (冯七), nobody at all.
+        let people = [
+            ways("13904310002", "220102198005202134"),
+            ways("13904310001", "220102197803121510"),
+            ways("13700000000", "11010519491231002X"),
+        ];
+        let mut answers: Vec<Vec<String>> = Vec::new();
+        for names in &people {
+            let mut messages = Vec::new();
+            for name in names {
+                let (_, body) = citizen.login(name, "Wrong2018!").await;
+                messages.push(body["message"].as_str().unwrap().to_owned());
+            }
+            answers.push(messages);
+        }
+        // Nobody's ID number is nobody's phone: its last name is a counter of its own.
+        assert_eq!(
+            answers[0],
+            vec![
+                "用户名或密码错误，还可尝试4次",
+                "用户名或密码错误，还可尝试3次",
+                "用户名或密码错误，还可尝试2次",
+                "用户名或密码错误，还可尝试1次"
+            ]
+        );
+        assert_eq!(answers[1], answers[0]);
+        assert_eq!(answers[2][..3], answers[0][..3]);
+        // The lock is there as soon as the fifth attempt is claimed.
+        let (_, body) = citizen.login("13904310002", "Wrong2018!").await;
+        assert_eq!(body["code"], "account_locked");
+        let until: Option<i64> = sqlx::query_scalar(
+            "SELECT locked_until FROM login_throttle WHERE throttle_key LIKE 'member:%' AND failed_logins = 5",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        assert!(until.is_some());
     }
 }

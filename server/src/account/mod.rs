@@ -132,20 +132,26 @@ fn login_name(username: &str) -> String {
         .to_uppercase()
 }
 
-/// The account a login name (证件号码 or 手机号) names, if any: its 个人账号 and password hash.
-async fn find_account(state: &AppState, name: &str) -> Result<Option<(String, String)>> {
-    // web_accounts holds the lookup form of ID numbers and phones, never the numbers.
-    let phone = Phone::parse(name)
-        .map(|p| state.key.lookup(p.as_str()))
-        .unwrap_or_default();
-    Ok(sqlx::query_as(
-        "SELECT personal_account, password_hash FROM web_accounts \
-         WHERE id_number = $1 OR (phone = $2 AND $2 <> '') ORDER BY id_number LIMIT 1",
+/// Whom a login name (证件号码 or 手机号, as typed) names: the keyed lookup of its canonical form,
+/// and the member it belongs to, if any, with their password hash if they registered.
+async fn find_member(
+    state: &AppState,
+    name: &str,
+) -> Result<(String, Option<(String, Option<String>)>)> {
+    let canonical = Phone::parse(name)
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|_| name.to_owned());
+    let lookup = state.key.lookup(&canonical);
+    let member: Option<(String, Option<String>)> = sqlx::query_as(
+        "SELECT m.personal_account, w.password_hash FROM members m \
+         LEFT JOIN web_accounts w ON w.personal_account = m.personal_account \
+         WHERE m.id_number_lookup = $1 OR m.phone_lookup = $1 \
+         ORDER BY w.personal_account IS NULL, m.personal_account LIMIT 1",
     )
-    .bind(state.key.lookup(name))
-    .bind(phone)
+    .bind(&lookup)
     .fetch_optional(&state.db.pool)
-    .await?)
+    .await?;
+    Ok((lookup, member))
 }
 
 /// 503 系统繁忙: too many password checks under way.
@@ -179,12 +185,13 @@ async fn login(
     captcha::check(&state, &request.captcha_id, &request.captcha).await?;
     // A turn to verify first (before the attempt is counted): a burst beyond the workers and
     // their queue is told to come back, and costs no attempt.
-    let _turn = state.accounts.argon2.enter().await.map_err(|_| busy())?;
+    let turn = state.accounts.argon2.enter().await.map_err(|_| busy())?;
     let now = state.clock.now().timestamp();
-    let name = login_name(&request.username);
-    let account = find_account(&state, &name).await?;
+    let (name_lookup, member) = find_member(&state, &login_name(&request.username)).await?;
+    let key = throttle::key(member.as_ref().map(|(m, _)| m.as_str()), &name_lookup);
+    // The web account, if the member registered (only then can a password match).
+    let account = member.and_then(|(m, hash)| hash.map(|hash| (m, hash)));
     let who = account.as_ref().map(|(who, _)| who.clone());
-    let key = throttle::key(who.as_deref(), &name);
     // The attempt is counted before the password is verified (one conditional upsert): a burst
     // of attempts gets at most five verifications, the rest are locked out.
     let Some(attempt) = throttle::claim(&state, &key, now).await? else {
@@ -193,7 +200,7 @@ async fn login(
         return Err(refused("account_locked", throttle::locked_message(minutes)));
     };
     let stored = account.map(|(_, hash)| hash);
-    if password::verify(&state.accounts.argon2, request.password, stored).await {
+    if password::verify(&state.accounts.argon2, turn, request.password, stored).await {
         let who = who.unwrap_or_default();
         throttle::clear(&state, &key).await?;
         let cookie = session::start(&state, &who).await?;
@@ -213,7 +220,7 @@ async fn login(
     };
     audit::record(&state, "login", who.as_deref(), &ip, result).await;
     if attempt >= throttle::MAX_FAILED_LOGINS {
-        throttle::lock(&state, &key, now).await?;
+        // (The claim set the lock already.)
         audit::record(&state, "lock", who.as_deref(), &ip, "locked").await;
         return Err(refused(
             "account_locked",

@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{channel, Sender};
 use std::sync::{Arc, Mutex, OnceLock};
-use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 type Job = Box<dyn FnOnce() + Send>;
 
@@ -20,7 +20,7 @@ type Job = Box<dyn FnOnce() + Send>;
 /// the allocator keeps a freed 19 MiB block in the arena of the thread that used it, so hashing on
 /// whichever of hundreds of pool threads is free would leave 19 MiB behind on each of them.
 pub struct Gate {
-    permits: Semaphore,
+    permits: Arc<Semaphore>,
     waiting: AtomicUsize,
     queue: usize,
     workers: usize,
@@ -34,7 +34,7 @@ pub struct Busy;
 impl Gate {
     pub fn new(workers: usize, queue: usize) -> Gate {
         Gate {
-            permits: Semaphore::new(workers.max(1)),
+            permits: Arc::new(Semaphore::new(workers.max(1))),
             waiting: AtomicUsize::new(0),
             queue,
             workers: workers.max(1),
@@ -42,10 +42,12 @@ impl Gate {
         }
     }
 
-    /// Runs `work` on one of the gate's threads (started on first use). Call it within a turn
-    /// ([`Gate::enter`]), so no more jobs are under way than there are threads.
+    /// Runs `work` on one of the gate's threads (started on first use), in `turn`: the turn goes
+    /// with the job, so a caller that gives up (a client gone) does not free it before the job
+    /// is done — abandoned requests cannot pile up work behind the gate.
     pub async fn run<T: Send + 'static>(
         &self,
+        turn: Turn,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Option<T> {
         let jobs = self.jobs.get_or_init(|| {
@@ -73,7 +75,13 @@ impl Gate {
         });
         let (done, result) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move || {
-            let _ = done.send(work());
+            // A caller that already gave up is not worked for; the turn is given back before
+            // the answer, so the caller's next turn finds it free.
+            let result = (!done.is_closed()).then(work);
+            drop(turn);
+            if let Some(result) = result {
+                let _ = done.send(result);
+            }
         });
         jobs.lock().ok()?.send(job).ok()?;
         result.await.ok()
@@ -86,17 +94,32 @@ impl Gate {
     }
 
     /// A turn to compute a hash: at once, after waiting in the queue, or [`Busy`].
-    pub async fn enter(&self) -> Result<SemaphorePermit<'_>, Busy> {
-        if let Ok(permit) = self.permits.try_acquire() {
-            return Ok(permit);
+    pub async fn enter(&self) -> Result<Turn, Busy> {
+        if let Ok(permit) = Arc::clone(&self.permits).try_acquire_owned() {
+            return Ok(Turn(permit));
         }
         if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.queue {
             self.waiting.fetch_sub(1, Ordering::SeqCst);
             return Err(Busy);
         }
-        let permit = self.permits.acquire().await.map_err(|_| Busy);
-        self.waiting.fetch_sub(1, Ordering::SeqCst);
-        permit
+        // Counted out of the queue however the wait ends, a cancelled wait included.
+        let _waiting = Waiting(&self.waiting);
+        Arc::clone(&self.permits)
+            .acquire_owned()
+            .await
+            .map(Turn)
+            .map_err(|_| Busy)
+    }
+}
+
+/// One of the gate's turns, held until the hash it was taken for is computed.
+pub struct Turn(#[allow(dead_code)] OwnedSemaphorePermit);
+
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -198,9 +221,9 @@ pub async fn hash(password: String) -> Result<String, String> {
         .map_err(|e| format!("hashing task: {e}"))?
 }
 
-/// A citizen's new password hashed on the gate's threads (call within a turn).
-pub async fn hash_on(gate: &Gate, password: String) -> Result<String, String> {
-    gate.run(move || compute_hash(&password))
+/// A citizen's new password hashed on the gate's threads, in `turn`.
+pub async fn hash_on(gate: &Gate, turn: Turn, password: String) -> Result<String, String> {
+    gate.run(turn, move || compute_hash(&password))
         .await
         .ok_or_else(|| "hashing thread gone".to_owned())?
 }
@@ -213,12 +236,14 @@ fn decoy() -> &'static str {
 }
 
 /// Verifies `password` against `stored`, or against the decoy when there is no account, on the
-/// gate's threads (call within a turn).
-pub async fn verify(gate: &Gate, password: String, stored: Option<String>) -> bool {
+/// gate's threads, in `turn`.
+pub async fn verify(gate: &Gate, turn: Turn, password: String, stored: Option<String>) -> bool {
     let exists = stored.is_some();
-    let stored = stored.unwrap_or_else(|| decoy().to_owned());
     let matched = gate
-        .run(move || matches(&password, &stored))
+        // The decoy is made (once) on the gate's thread too, never on an async worker.
+        .run(turn, move || {
+            matches(&password, stored.as_deref().unwrap_or_else(|| decoy()))
+        })
         .await
         .unwrap_or(false);
     exists && matched
@@ -251,11 +276,22 @@ mod tests {
     #[tokio::test]
     async fn hashes_verify_and_decoys_never_match() {
         let gate = Gate::new(1, 0);
-        let stored = hash_on(&gate, "abc123!".into()).await.unwrap();
+        let turn = || async { gate.enter().await.unwrap() };
+        let stored = hash_on(&gate, turn().await, "abc123!".into())
+            .await
+            .unwrap();
         assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(verify(&gate, "abc123!".into(), Some(stored.clone())).await);
-        assert!(!verify(&gate, "abc1234".into(), Some(stored)).await);
-        assert!(!verify(&gate, "decoy-password-never-matches".into(), None).await);
+        assert!(verify(&gate, turn().await, "abc123!".into(), Some(stored.clone())).await);
+        assert!(!verify(&gate, turn().await, "abc1234".into(), Some(stored)).await);
+        assert!(
+            !verify(
+                &gate,
+                turn().await,
+                "decoy-password-never-matches".into(),
+                None
+            )
+            .await
+        );
         // The PHC string is the one the argon2 crate itself writes and verifies.
         use argon2::password_hash::{PasswordHasher, PasswordVerifier};
         let again = stored_again(&gate).await;
@@ -270,6 +306,8 @@ mod tests {
     }
 
     async fn stored_again(gate: &Gate) -> String {
-        hash_on(gate, "same".into()).await.unwrap()
+        hash_on(gate, gate.enter().await.unwrap(), "same".into())
+            .await
+            .unwrap()
     }
 }

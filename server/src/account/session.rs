@@ -213,9 +213,12 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
                 } else {
                     "http"
                 };
+                // HTTP/2 carries the host as the URI's authority, not a Host header.
                 let host = headers
                     .get(header::HOST)
                     .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+                    .or_else(|| request.uri().authority().map(|a| a.to_string()))
                     .unwrap_or_default();
                 normalize_origin(&format!("{scheme}://{host}")) == Some(origin)
             }

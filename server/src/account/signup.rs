@@ -67,15 +67,19 @@ async fn three_factor_match(
 
 /// The new password's hash, in a turn of the Argon2 gate (503 when the hall is busy).
 async fn new_password_hash(state: &AppState, who: &Identity) -> Result<String> {
-    let _turn = state
+    let turn = state
         .accounts
         .argon2
         .enter()
         .await
         .map_err(|_| super::busy())?;
-    password::hash_on(&state.accounts.argon2, who.password.expose().to_owned())
-        .await
-        .map_err(crate::error::Error::Internal)
+    password::hash_on(
+        &state.accounts.argon2,
+        turn,
+        who.password.expose().to_owned(),
+    )
+    .await
+    .map_err(crate::error::Error::Internal)
 }
 
 pub async fn register(

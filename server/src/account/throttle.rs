@@ -1,35 +1,41 @@
 //! The 5-failure lock, counted *before* a password is verified: each attempt first claims a slot
 //! with one conditional upsert, so however many attempts arrive together at most
 //! [`MAX_FAILED_LOGINS`] passwords are verified per login per lock window, on SQLite and
-//! PostgreSQL alike. A login name nobody registered has a counter of its own (keyed by a hash of
-//! the name), so it is answered exactly like a registered one — locked after five failures too.
+//! PostgreSQL alike. The counter is the member's (their 证件号码 and 手机号, however typed, count
+//! together), whether or not the member registered; a name that is no member's has a counter of
+//! its own under the keyed lookup of its canonical form — so no answer tells who is registered.
 
-use super::secret;
 use crate::error::Result;
 use crate::state::AppState;
 
 pub const MAX_FAILED_LOGINS: i64 = 5;
 pub const LOCK_SECONDS: i64 = 30 * 60;
 
-/// Whose counter an attempt counts on: the web account, or the unknown name as typed.
-pub fn key(personal_account: Option<&str>, name: &str) -> String {
-    match personal_account {
-        Some(account) => format!("acct:{account}"),
-        None => format!("name:{}", secret::hash(&["login-name", name])),
+/// Whose counter an attempt counts on: the member the name belongs to, or (no member's) the
+/// keyed lookup of the name's canonical form — never the name itself.
+pub fn key(member: Option<&str>, name_lookup: &str) -> String {
+    match member {
+        Some(account) => format!("member:{account}"),
+        None => format!("name:{name_lookup}"),
     }
 }
 
 /// An attempt claimed: its number in the current window (1 to 5), or `None` when the login is
 /// locked (by time, or because five attempts are already under way or spent).
 pub async fn claim(state: &AppState, key: &str, now: i64) -> Result<Option<i64>> {
-    // An expired lock starts a new window; otherwise the count goes up only below the limit.
+    // An expired lock starts a new window; otherwise the count goes up only below the limit. The
+    // claim that reaches the limit sets the lock itself — before its password is verified — so
+    // a request that never finishes cannot leave a count without an end (a success clears it).
     let claimed: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO login_throttle (throttle_key, failed_logins, locked_until) VALUES ($1, 1, NULL) \
+        "INSERT INTO login_throttle (throttle_key, failed_logins, locked_until) \
+         VALUES ($1, 1, CASE WHEN 1 >= $3 THEN $4 ELSE NULL END) \
          ON CONFLICT (throttle_key) DO UPDATE SET \
            failed_logins = CASE WHEN login_throttle.locked_until IS NOT NULL AND login_throttle.locked_until <= $2 \
                                 THEN 1 ELSE login_throttle.failed_logins + 1 END, \
            locked_until = CASE WHEN login_throttle.locked_until IS NOT NULL AND login_throttle.locked_until <= $2 \
-                               THEN NULL ELSE login_throttle.locked_until END \
+                               THEN NULL \
+                               WHEN login_throttle.failed_logins + 1 >= $3 THEN $4 \
+                               ELSE login_throttle.locked_until END \
          WHERE login_throttle.failed_logins < $3 \
             OR (login_throttle.locked_until IS NOT NULL AND login_throttle.locked_until <= $2) \
          RETURNING failed_logins",
@@ -37,24 +43,10 @@ pub async fn claim(state: &AppState, key: &str, now: i64) -> Result<Option<i64>>
     .bind(key)
     .bind(now)
     .bind(MAX_FAILED_LOGINS)
+    .bind(now + LOCK_SECONDS)
     .fetch_optional(&state.db.pool)
     .await?;
     Ok(claimed)
-}
-
-/// The claimed attempt failed and was the last one allowed: lock for [`LOCK_SECONDS`].
-pub async fn lock(state: &AppState, key: &str, now: i64) -> Result<()> {
-    sqlx::query(
-        "UPDATE login_throttle SET locked_until = $1 \
-         WHERE throttle_key = $2 AND failed_logins >= $3 AND (locked_until IS NULL OR locked_until <= $4)",
-    )
-    .bind(now + LOCK_SECONDS)
-    .bind(key)
-    .bind(MAX_FAILED_LOGINS)
-    .bind(now)
-    .execute(&state.db.pool)
-    .await?;
-    Ok(())
 }
 
 /// A success (or a password reset): the count starts again.
