@@ -52,6 +52,8 @@ export async function clippedTables(page: Page): Promise<string[]> {
 export async function chooseMode(page: Page, elder: boolean) {
   const toElder = page.getByRole('button', { name: '关怀版' });
   const toStandard = page.getByRole('button', { name: '标准版' });
+  // The switch is there once the app has drawn the header (it reads the remembered mode).
+  await expect(toElder.or(toStandard)).toBeVisible();
   if (elder && (await toElder.count()) > 0) await toElder.click();
   if (!elder && (await toStandard.count()) > 0) await toStandard.click();
   await expect(page.locator('html')).toHaveClass(elder ? /\belder\b/ : /^(?!.*\belder\b)/);
