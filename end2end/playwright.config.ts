@@ -33,8 +33,8 @@ export default defineConfig({
   },
   projects: [
     { name: 'desktop', use: { viewport: { width: 1280, height: 800 } }, testIgnore: /batch\.spec\.ts/ },
-    // Policy checks run once, on the desktop project: the viewport does not change a rule.
-    { name: 'phone', use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }, testIgnore: /(policy|batch)\.spec\.ts/ },
+    // Policy checks and the reflow sweep (it sets its own widths) run once, on the desktop project.
+    { name: 'phone', use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }, testIgnore: /(policy|batch|reflow)\.spec\.ts/ },
     // The end-of-day run, on a server of its own so that its counts are its own.
     { name: 'batch', use: { viewport: { width: 1280, height: 800 }, baseURL: process.env.HPF_BATCH_URL }, testMatch: /batch\.spec\.ts/ },
   ],

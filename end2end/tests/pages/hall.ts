@@ -58,3 +58,9 @@ export async function chooseMode(page: Page, elder: boolean) {
   if (!elder && (await toStandard.count()) > 0) await toStandard.click();
   await expect(page.locator('html')).toHaveClass(elder ? /\belder\b/ : /^(?!.*\belder\b)/);
 }
+
+/** Ends this browser's session on the server and forgets its snapshots. */
+export async function ensureLoggedOut(page: Page) {
+  await page.request.post('/api/account/logout', { headers: { 'x-hpf-csrf': '1' }, data: {} });
+  await page.evaluate(() => localStorage.clear());
+}
