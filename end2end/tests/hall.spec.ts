@@ -146,6 +146,11 @@ test('关怀版: larger text and targets on every page, remembered by the browse
   expect(sizes.lowest).toBeGreaterThanOrEqual(60);
   expect(await horizontalOverflow(page)).toBe(0);
   await keepScreenshot(page, testInfo, 'elder-login');
+  // The soft keyboard's keys are as large as every other target.
+  await page.getByRole('button', { name: '软键盘' }).click();
+  const key = page.getByRole('group', { name: '密码软键盘' }).getByRole('button', { name: '输入 a', exact: true });
+  expect((await key.boundingBox())!.height).toBeGreaterThanOrEqual(60);
+  await page.getByRole('button', { name: '关闭软键盘' }).click();
 
   // Remembered: a reload and a logged-in page keep it; the figures are the same.
   await page.reload();
@@ -277,4 +282,24 @@ test('offline: every screen opened online opens again from its snapshot, with wh
   } finally {
     await context.setOffline(false);
   }
+});
+
+test('a larger browser font makes the whole hall larger (sizes in rem)', async ({ page }) => {
+  await openScreen(page, '/login', '个人用户登录');
+  await chooseMode(page, false);
+  const size = () =>
+    page.evaluate(() => ({
+      text: parseFloat(getComputedStyle(document.body).fontSize),
+      login: document.querySelector('main .button--primary')!.getBoundingClientRect().height,
+    }));
+  const before = await size();
+  // The citizen's browser set to a 24 px default font instead of 16.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Page.setFontSizes', { fontSizes: { standard: 24 } });
+  await page.reload();
+  await expect(page.getByRole('heading', { name: '个人用户登录' })).toBeVisible();
+  const after = await size();
+  expect(before.text).toBe(16);
+  expect(after.text).toBe(24);
+  expect(after.login).toBeGreaterThan(before.login * 1.3);
 });
