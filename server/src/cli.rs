@@ -96,6 +96,10 @@ pub struct ServeArgs {
     /// the server stops whatever is still open.
     #[arg(long, env = "HPF_SHUTDOWN_GRACE", default_value_t = 30)]
     pub shutdown_grace: u64,
+    /// Where Prometheus scrapes `GET /metrics` (e.g. 127.0.0.1:9300); off without it. Keep it
+    /// off the public address: the counters are for the operator.
+    #[arg(long, env = "HPF_METRICS_ADDR")]
+    pub metrics_addr: Option<std::net::SocketAddr>,
     /// The number of reverse proxies in front of hpf (0: none). With N, the client address is the
     /// Nth entry from the right of X-Forwarded-For — the one the outermost proxy appended; what a
     /// client wrote there itself stands further left and is ignored.

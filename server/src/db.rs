@@ -64,11 +64,28 @@ impl Db {
                 redact(url)
             )
         })?;
-        // One direct connection first: its error says what is wrong (refused, unknown host,
-        // authentication), where the pool would only report a time-out.
-        let probe = AnyConnection::connect(url)
+        let failed = |e: sqlx::Error| {
+            format!(
+                "cannot open the database {}: {} ({e})",
+                redact(url),
+                plain_reason(&e, url)
+            )
+        };
+        // One direct connection first, set up as the pool's will be: its error says what is wrong
+        // (refused, unknown host, authentication, a read-only file), where the pool would only
+        // report a time-out.
+        let mut probe = tokio::time::timeout(Duration::from_secs(10), AnyConnection::connect(url))
             .await
-            .map_err(|e| format!("cannot connect to the database {}: {e}", redact(url)))?;
+            .map_err(|_| {
+                format!(
+                    "cannot open the database {}: the host did not answer within 10 s (unreachable, or a firewall drops the packets)",
+                    redact(url)
+                )
+            })?
+            .map_err(failed)?;
+        if backend == Backend::Sqlite {
+            probe.execute(SQLITE_SETUP).await.map_err(failed)?;
+        }
         probe.close().await.ok();
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections.max(1))
@@ -76,29 +93,95 @@ impl Db {
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
-                        conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;")
-                            .await?;
+                        conn.execute(SQLITE_SETUP).await?;
                     }
                     Ok(())
                 })
             })
             .connect(url)
             .await
-            .map_err(|e| format!("cannot connect to the database {}: {e}", redact(url)))?;
+            .map_err(failed)?;
         if backend == Backend::Sqlite {
             pool.execute("PRAGMA journal_mode = WAL;")
                 .await
-                .map_err(|e| format!("cannot switch the SQLite journal to WAL: {e}"))?;
+                .map_err(failed)?;
         }
-        MIGRATOR
-            .run(&pool)
+        MIGRATOR.run(&pool).await.map_err(|e| match e {
+            sqlx::migrate::MigrateError::Execute(e) => failed(e),
+            e => format!("cannot migrate the database {}: {e}", redact(url)),
+        })?;
+        // The hall writes on every submission: a database that takes no write (a read-only file
+        // or directory, `mode=ro`, a read-only replica) is refused now, not on the first citizen.
+        sqlx::query("UPDATE readiness SET checked_at = checked_at WHERE id = 1")
+            .execute(&pool)
             .await
-            .map_err(|e| format!("cannot migrate the database: {e}"))?;
+            .map_err(failed)?;
         Ok(Db { pool, backend })
     }
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// Every SQLite connection: foreign keys on, concurrent writers wait up to 10 s, WAL's safe
+/// `synchronous`.
+const SQLITE_SETUP: &str =
+    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;";
+
+/// What an operator should fix, in words, for the errors met when the database is opened.
+fn plain_reason(e: &sqlx::Error, url: &str) -> String {
+    if let Some(db) = e.as_database_error() {
+        let code = db.code().unwrap_or_default();
+        let file = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .map(|rest| rest.split('?').next().unwrap_or_default().to_owned())
+            .unwrap_or_default();
+        let sqlite_family = code.parse::<i32>().ok().map(|code| code & 0xff);
+        return match (Backend::of_url(url), sqlite_family, code.as_ref()) {
+            // SQLITE_READONLY and its extended codes.
+            (Some(Backend::Sqlite), Some(8), _) => format!(
+                "the database is read-only: hpf must be able to write {file} and its directory (or the URL says mode=ro)"
+            ),
+            // SQLITE_CANTOPEN.
+            (Some(Backend::Sqlite), Some(14), _) => {
+                let dir = std::path::Path::new(&file)
+                    .parent()
+                    .filter(|dir| !dir.as_os_str().is_empty());
+                match dir {
+                    Some(dir) if !dir.is_dir() => {
+                        format!("the directory {} does not exist", dir.display())
+                    }
+                    _ => format!("cannot open or create the file {file} (its permissions, or add ?mode=rwc to create it)"),
+                }
+            }
+            (Some(Backend::Postgres), _, "28P01") => "wrong user name or password".into(),
+            (Some(Backend::Postgres), _, "28000") => {
+                "this user may not connect (pg_hba.conf, or the role has no LOGIN)".into()
+            }
+            (Some(Backend::Postgres), _, "3D000") => "the database does not exist".into(),
+            (Some(Backend::Postgres), _, "25006") => {
+                "the server is read-only (a standby): connect to the primary".into()
+            }
+            _ => "the database refused".into(),
+        };
+    }
+    match e {
+        sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+            "nothing answers at that host and port (is the database running?)".into()
+        }
+        sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
+            "the host did not answer".into()
+        }
+        sqlx::Error::Io(io)
+            if io.to_string().contains("lookup address")
+                || io.to_string().contains("not known") =>
+        {
+            "unknown host name".into()
+        }
+        sqlx::Error::PoolTimedOut => "no connection could be opened within 10 s".into(),
+        _ => "the connection failed".into(),
     }
 }
 

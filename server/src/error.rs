@@ -42,6 +42,9 @@ impl IntoResponse for Error {
         match self {
             Error::Refused(status, body) => (status, Json(body)).into_response(),
             internal => {
+                if matches!(internal, Error::Database(sqlx::Error::PoolTimedOut)) {
+                    crate::metrics::pool_timeout();
+                }
                 tracing::error!(error = %internal, "internal error");
                 let body = ApiError::new("internal", "系统繁忙，请稍后再试");
                 (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()

@@ -10,6 +10,7 @@ pub mod error;
 pub mod http;
 pub mod import;
 pub mod loan;
+pub mod metrics;
 pub mod numbering;
 pub mod progress;
 pub mod protect;
@@ -210,6 +211,12 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         std::net::TcpListener::bind(args.addr)
             .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?,
     );
+    if let Some(addr) = args.metrics_addr {
+        drop(
+            std::net::TcpListener::bind(addr)
+                .map_err(|e| format!("--metrics-addr: cannot listen on {addr}: {e}"))?,
+        );
+    }
     let db = Db::connect(&args.database_url, args.db_connections).await?;
     let key = data_key(&args)?;
     protect::prepare(&db, &key).await?;
@@ -233,6 +240,18 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
             args.batch_workers.max(1),
             args.audit_retention_days,
         ));
+    }
+    if let Some(addr) = args.metrics_addr {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| format!("--metrics-addr: cannot listen on {addr}: {e}"))?;
+        let metrics = metrics::router(state.clone());
+        tracing::info!(%addr, "metrics on http://{addr}/metrics");
+        tokio::spawn(async move {
+            if let Err(error) = axum::serve(listener, metrics).await {
+                tracing::error!(%error, "the metrics listener stopped");
+            }
+        });
     }
     let tls_on = tls.is_some();
     let app = http::router(state, Some(args.dist.clone()));

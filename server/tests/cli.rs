@@ -201,7 +201,7 @@ fn serve_fails_with_one_clear_line() {
         .output()
         .unwrap();
     let line = one_line_failure(&unreachable);
-    assert!(line.contains("cannot connect to the database"), "{line}");
+    assert!(line.contains("cannot open the database"), "{line}");
     assert!(
         !line.contains("secret"),
         "the password must not be printed: {line}"
@@ -397,11 +397,21 @@ async fn a_backup_restores_the_same_data() {
     assert_eq!(app.key.open(&sealed).unwrap(), "220102198005202134");
 }
 
-/// `--log-format json`: one JSON object a line, the request's line carrying its id.
+/// `--log-format json`: one JSON object a line, the request's line carrying its id (ordinary
+/// requests are logged at `debug`).
 #[test]
 fn json_logs_carry_the_request_id() {
     let db = common::temp_dir("hpf_cli_json").join("hpf.db");
-    let (mut child, port) = serve_demo(&db, &["--log-format", "json"], Stdio::piped());
+    let (mut child, port) = serve_demo(
+        &db,
+        &[
+            "--log-format",
+            "json",
+            "--log-level",
+            "info,server::http=debug",
+        ],
+        Stdio::piped(),
+    );
     let answered = Command::new("curl")
         .args(["-fs", "-H", "x-request-id: test-request-0001"])
         .arg(format!("http://127.0.0.1:{port}/api/health/live"))
@@ -426,4 +436,59 @@ fn json_logs_carry_the_request_id() {
         .unwrap_or_else(|| panic!("no line with the request id in {log}"));
     assert_eq!(request["fields"]["path"], "/api/health/live");
     assert_eq!(request["fields"]["status"], 200);
+}
+
+/// Each way the database cannot be opened at start is named in one line, before anything listens.
+#[test]
+fn database_errors_at_start_are_named() {
+    let dist = built_dist();
+    let start = |url: &str| {
+        let output = hpf()
+            .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
+            .args(["--dist", dist.to_str().unwrap(), "--database-url", url])
+            .output()
+            .unwrap();
+        one_line_failure(&output)
+    };
+    let dir = common::temp_dir("hpf_cli_db_errors");
+
+    let missing = start(&format!(
+        "sqlite://{}/no/such/dir/hpf.db?mode=rwc",
+        dir.display()
+    ));
+    assert!(missing.contains("/no/such/dir does not exist"), "{missing}");
+
+    // A database hpf may read but not write (here the URL's mode=ro; a read-only file or
+    // directory gives SQLite's same error).
+    let db = dir.join("hpf.db");
+    let (mut child, _) = serve_demo(&db, &[], Stdio::null());
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    child.wait().unwrap();
+    let read_only = start(&format!("sqlite://{}?mode=ro", db.display()));
+    assert!(
+        read_only.contains("the database is read-only"),
+        "{read_only}"
+    );
+
+    let refused = start("postgres://hpf:secret@127.0.0.1:1/hpf");
+    assert!(
+        refused.contains("nothing answers at that host and port"),
+        "{refused}"
+    );
+    assert!(!refused.contains("secret"), "{refused}");
+    let unknown = start("postgres://hpf:secret@no-such-host.invalid/hpf");
+    assert!(unknown.contains("unknown host name"), "{unknown}");
+
+    if let Ok(base) = std::env::var("HPF_TEST_POSTGRES_URL") {
+        let (server, _) = base.rsplit_once('/').unwrap();
+        let no_database = start(&format!("{server}/no_such_database"));
+        assert!(
+            no_database.contains("the database does not exist"),
+            "{no_database}"
+        );
+        let no_role = start(&base.replacen("postgres@", "no_such_role@", 1));
+        assert!(no_role.contains("may not connect"), "{no_role}");
+    }
 }

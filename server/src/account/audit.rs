@@ -33,6 +33,9 @@ pub async fn record_detail(
     result: &str,
     detail: Option<&str>,
 ) {
+    if event == "login" || event == "login_sms" {
+        crate::metrics::login(result);
+    }
     let written = sqlx::query(
         "INSERT INTO audit_log (id, at, event, personal_account, client_ip, result, detail) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -193,7 +193,9 @@ pub async fn issue(state: &AppState, phone: &str, purpose: Purpose, client_ip: &
         .sms
         .send(state, number, &message)
         .await
-        .map_err(Error::Internal)
+        .map_err(Error::Internal)?;
+    crate::metrics::sms_sent();
+    Ok(())
 }
 
 /// Checks and consumes the latest code for the phone and purpose.

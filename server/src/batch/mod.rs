@@ -258,7 +258,8 @@ pub async fn daily(
             continue;
         }
         match run(&state.db, &state.policy, local.date(), now, workers, None).await {
-            Ok(_) => {
+            Ok(report) => {
+                crate::metrics::batch(&report);
                 last_run = Some(local.date());
                 match crate::account::audit::purge(&state.db, now.timestamp(), audit_retention_days)
                     .await
