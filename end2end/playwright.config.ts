@@ -32,10 +32,17 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'desktop', use: { viewport: { width: 1280, height: 800 } }, testIgnore: /batch\.spec\.ts/ },
+    { name: 'desktop', use: { viewport: { width: 1280, height: 800 } }, testIgnore: /(batch|deploy)\.spec\.ts/ },
     // Policy checks and the reflow sweep (it sets its own widths) run once, on the desktop project.
-    { name: 'phone', use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }, testIgnore: /(policy|batch|reflow)\.spec\.ts/ },
+    { name: 'phone', use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }, testIgnore: /(policy|batch|reflow|deploy)\.spec\.ts/ },
     // The end-of-day run, on a server of its own so that its counts are its own.
     { name: 'batch', use: { viewport: { width: 1280, height: 800 }, baseURL: process.env.HPF_BATCH_URL }, testMatch: /batch\.spec\.ts/ },
+    // The deployment (deploy/): nginx with TLS and HTTP/2 before two replicas on PostgreSQL, its
+    // self-signed certificate made by the test command.
+    {
+      name: 'deploy',
+      use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, baseURL: process.env.HPF_PROXY_URL, ignoreHTTPSErrors: true },
+      testMatch: /deploy\.spec\.ts/,
+    },
   ],
 });
