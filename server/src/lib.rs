@@ -12,6 +12,7 @@ pub mod import;
 pub mod loan;
 pub mod metrics;
 pub mod numbering;
+pub mod openapi;
 pub mod progress;
 pub mod protect;
 pub mod state;

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 /// A day that differs from the plain weekday rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SpecialDay {
     pub date: NaiveDate,
     pub name: String,
@@ -25,8 +26,33 @@ pub struct Calendar {
 
 /// The wire form: holiday-cn's own `{"days": [...]}` shape.
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 struct CalendarWire {
     days: Vec<SpecialDay>,
+}
+
+/// The calendar travels as its wire form, and is described as such.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Calendar {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        <CalendarWire as utoipa::PartialSchema>::schema()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Calendar {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "Calendar".into()
+    }
+
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        <CalendarWire as utoipa::ToSchema>::schemas(schemas);
+    }
 }
 
 impl From<CalendarWire> for Calendar {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// 账户状态 of a personal fund account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AccountStatus {
     /// 正常: contributions are being paid.
@@ -28,6 +29,7 @@ impl AccountStatus {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CardStatus {
     Normal,
@@ -46,6 +48,7 @@ impl CardStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SavingsCard {
     /// 开户人名称.
     pub holder: String,
@@ -58,6 +61,7 @@ pub struct SavingsCard {
 
 /// A bank card (储蓄账号) number: 12–19 digits; spaces typed between groups are dropped.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct CardNumber(String);
 

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 /// Opening hours within a working day, `[start, end)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DailyWindow {
     pub start: NaiveTime,
     pub end: NaiveTime,
@@ -44,6 +45,7 @@ impl DailyWindow {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MonthDay {
     pub month: u32,
     pub day: u32,
@@ -51,6 +53,7 @@ pub struct MonthDay {
 
 /// A yearly window of dates, inclusive, that may wrap over the new year (12-01 → 01-31).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct YearlyWindow {
     pub from: MonthDay,
     pub to: MonthDay,
@@ -76,6 +79,7 @@ impl YearlyWindow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Policy {
     /// 办理类业务 hours on working days.
@@ -131,6 +135,7 @@ impl Policy {
 
 /// A refusal by the policy, with when it would next be allowed (if within a year).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Refusal {
     pub code: String,
     pub message: String,

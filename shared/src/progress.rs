@@ -35,6 +35,7 @@ impl ApplicationStatus {
 
 /// One step of an application's life.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Step {
     pub status: ApplicationStatus,
     /// "2018-01-05 10:00:00", business time.
@@ -43,6 +44,7 @@ pub struct Step {
 
 /// An application in 业务进度查询.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Progress {
     pub application_no: String,
     pub kind: ApplicationKind,

@@ -15,6 +15,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RetirementRule {
     /// A fixed age: `male_age` / `female_age` (the seed: 60 / 55).
@@ -27,6 +28,7 @@ pub enum RetirementRule {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct RetirementPolicy {
     pub rule: RetirementRule,
@@ -46,6 +48,7 @@ impl Default for RetirementPolicy {
 
 /// Which statutory baseline applies to a member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RetirementGroup {
     Male,
@@ -100,6 +103,7 @@ impl RetirementPolicy {
 
 /// What the eligibility check needs to know of a member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberFacts {
     pub name: String,
     pub birth_date: NaiveDate,
@@ -182,6 +186,7 @@ pub fn material_no(year: i32, sequence: u32) -> String {
 
 /// 新增提取材料 as typed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewMaterial {
     pub reason: String,
     pub address: String,
@@ -235,6 +240,7 @@ impl NewMaterial {
 
 /// 提取材料列表 row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Material {
     pub material_no: String,
     pub reason: String,
@@ -248,6 +254,7 @@ pub struct Material {
 /// The 提取 home: the header, the materials, the account, and whether a 退休销户提取 may be made
 /// now (every unmet condition listed; `refusal` when outside transaction hours).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WithdrawalHome {
     pub header: MemberHeader,
     pub materials: Vec<Material>,
@@ -265,6 +272,7 @@ pub struct WithdrawalHome {
 
 /// 提交: the amount the citizen saw, and an idempotency key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WithdrawalSubmission {
     pub amount: Decimal,
     pub idempotency_key: String,

@@ -23,6 +23,7 @@ use shared::account::Phone;
 use shared::ApiError;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// How accounts behave; the defaults are the issue's, tests shorten the idle timeout.
 pub struct AccountConfig {
@@ -61,16 +62,22 @@ impl Default for AccountConfig {
     }
 }
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(new_captcha))
+        .routes(routes!(signup::send_sms))
+        .routes(routes!(signup::register))
+        .routes(routes!(signup::reset))
+        .routes(routes!(login))
+        .routes(routes!(login_sms))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+}
+
+/// The insecure test hooks (404 unless `--insecure-test-hooks`): not part of the API, not in its
+/// OpenAPI document.
+pub fn test_routes() -> Router<AppState> {
     Router::new()
-        .route("/account/captcha", post(new_captcha))
-        .route("/account/sms", post(signup::send_sms))
-        .route("/account/register", post(signup::register))
-        .route("/account/reset", post(signup::reset))
-        .route("/account/login", post(login))
-        .route("/account/login-sms", post(login_sms))
-        .route("/account/logout", post(logout))
-        .route("/account/me", get(me))
         .route("/test/sms-outbox/{phone}", get(test_outbox))
         .route("/test/twin", post(crate::demo::twin::twin))
 }
@@ -115,6 +122,14 @@ pub fn forwarded_client(headers: &axum::http::HeaderMap, proxies: usize) -> Opti
         .map(|index| entries[index].clone())
 }
 
+#[utoipa::path(
+    post,
+    path = "/account/captcha",
+    tag = "account",
+    summary = "新的附加码图片",
+    security(("csrf" = [])),
+    responses((status = 200, body = shared::account::wire::Captcha), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError), (status = 429, description = "请求过于频繁", body = shared::ApiError), (status = 503, description = "系统繁忙，请稍后再试", body = shared::ApiError))
+)]
 async fn new_captcha(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -166,6 +181,15 @@ fn refused(code: &str, message: impl Into<String>) -> Error {
     Error::Refused(StatusCode::UNAUTHORIZED, ApiError::new(code, message))
 }
 
+#[utoipa::path(
+    post,
+    path = "/account/login",
+    tag = "account",
+    summary = "密码登录（附加码）；成功时设置会话 Cookie",
+    security(("csrf" = [])),
+    request_body = shared::account::wire::LoginRequest,
+    responses((status = 400, description = "请求格式不正确（不是 JSON，或缺少字段）", body = shared::ApiError), (status = 413, description = "提交的内容过大（超过 16 KiB）", body = shared::ApiError), (status = 200, body = shared::account::wire::Done), (status = 401, description = "用户名或密码错误（还可尝试N次），或账户已锁定", body = shared::ApiError), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError), (status = 422, description = "输入不正确或不符合业务规则：message 说明原因，field 指出字段", body = shared::ApiError), (status = 503, description = "系统繁忙，请稍后再试", body = shared::ApiError))
+)]
 async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -234,6 +258,15 @@ async fn login(
 /// the web account with that phone is logged in. It is also the way in for a citizen whose
 /// password is locked (a stranger's wrong passwords cannot lock the phone out), and it lifts
 /// that lock.
+#[utoipa::path(
+    post,
+    path = "/account/login-sms",
+    tag = "account",
+    summary = "短信验证码登录；成功时设置会话 Cookie",
+    security(("csrf" = [])),
+    request_body = shared::account::wire::SmsLoginRequest,
+    responses((status = 400, description = "请求格式不正确（不是 JSON，或缺少字段）", body = shared::ApiError), (status = 413, description = "提交的内容过大（超过 16 KiB）", body = shared::ApiError), (status = 200, body = shared::account::wire::Done), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError), (status = 422, description = "输入不正确或不符合业务规则：message 说明原因，field 指出字段", body = shared::ApiError))
+)]
 async fn login_sms(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -282,6 +315,14 @@ async fn login_sms(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/account/logout",
+    tag = "account",
+    summary = "安全退出",
+    security(("session" = [], "csrf" = [])),
+    responses((status = 200, body = shared::account::wire::Done), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError))
+)]
 async fn logout(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -297,6 +338,14 @@ async fn logout(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/account/me",
+    tag = "account",
+    summary = "当前登录的缴存职工（证件号码、手机号已遮蔽）",
+    security(("session" = [])),
+    responses((status = 200, body = shared::account::wire::Me), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError))
+)]
 async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Me>> {
     let (name, id_number, phone, unit_account, unit_name) = sqlx::query_as::<_, (String, String, String, String, String)>(
         "SELECT name, id_number, phone, unit_account, unit_name FROM members WHERE personal_account = $1",

@@ -14,8 +14,7 @@ use crate::account::session::CurrentUser;
 use crate::error::Result;
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use shared::loan::submission::{
     check_prepayment, check_settlement, loan_application_open, prepayment_dates, settlement_dates,
 };
@@ -23,26 +22,29 @@ use shared::loan::trial::check_loan_usable;
 use shared::loan::wire::{LoanDetail, LoanList, LoanTransaction, TransactionKind, TrialContext};
 use shared::loan::Schedule;
 use shared::money::from_fen;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/loans", get(list))
-        .route("/loans/{borrower_no}", get(detail))
-        .route("/loans/{borrower_no}/transactions", get(transactions))
-        .route("/loans/{borrower_no}/schedule", get(schedule))
-        .route("/loans/{borrower_no}/context", get(context))
-        .route("/loans/{borrower_no}/prepayment", post(reserve::prepayment))
-        .route("/loans/{borrower_no}/settlement", post(reserve::settlement))
-        .route(
-            "/loans/{borrower_no}/adjust-term",
-            post(reserve::adjust_term),
-        )
-        .route(
-            "/loans/{borrower_no}/repayment-account",
-            post(change::repayment_account),
-        )
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(detail))
+        .routes(routes!(transactions))
+        .routes(routes!(schedule))
+        .routes(routes!(context))
+        .routes(routes!(reserve::prepayment))
+        .routes(routes!(reserve::settlement))
+        .routes(routes!(reserve::adjust_term))
+        .routes(routes!(change::repayment_account))
 }
 
+#[utoipa::path(
+    get,
+    path = "/loans",
+    tag = "loans",
+    summary = "我的住房公积金贷款（含办理中的业务）",
+    security(("session" = [])),
+    responses((status = 200, body = LoanList), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError))
+)]
 async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Json<LoanList>> {
     // Two round trips in all: the session with the header, the loans with their open applications.
     let loans = store::loans_with_pending(&state, &user.personal_account)
@@ -56,6 +58,14 @@ async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Json<L
     }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/loans/{borrower_no}",
+    tag = "loans",
+    summary = "贷款详情",
+    params(("borrower_no" = String, Path, description = "借款合同号")),security(("session" = [])),
+    responses((status = 200, body = LoanDetail), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 404, description = "未找到（或不是本人的）", body = shared::ApiError))
+)]
 async fn detail(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -81,6 +91,14 @@ async fn detail(
     }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/loans/{borrower_no}/transactions",
+    tag = "loans",
+    summary = "还款明细",
+    params(("borrower_no" = String, Path, description = "借款合同号")),security(("session" = [])),
+    responses((status = 200, body = Vec<LoanTransaction>), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 404, description = "未找到（或不是本人的）", body = shared::ApiError))
+)]
 async fn transactions(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -116,6 +134,14 @@ async fn transactions(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/loans/{borrower_no}/schedule",
+    tag = "loans",
+    summary = "还款计划",
+    params(("borrower_no" = String, Path, description = "借款合同号")),security(("session" = [])),
+    responses((status = 200, body = Schedule), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 404, description = "未找到（或不是本人的）", body = shared::ApiError))
+)]
 async fn schedule(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -126,6 +152,14 @@ async fn schedule(
 }
 
 /// The business time, the dates on offer, and whether submitting would be refused right now.
+#[utoipa::path(
+    get,
+    path = "/loans/{borrower_no}/context",
+    tag = "loans",
+    summary = "试算所需：贷款、业务时间、可选日期、不能办理的原因",
+    params(("borrower_no" = String, Path, description = "借款合同号")),security(("session" = [])),
+    responses((status = 200, body = TrialContext), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 404, description = "未找到（或不是本人的）", body = shared::ApiError))
+)]
 async fn context(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -60,6 +60,15 @@ async fn accept<T: PartialEq + Serialize>(
     Ok(Json(created.view()).into_response())
 }
 
+#[utoipa::path(
+    post,
+    path = "/loans/{borrower_no}/prepayment",
+    tag = "loans",
+    summary = "部分提前还本（预约）：服务器重算，数字一致才受理；同一 idempotency_key 重复提交得到第一次的答复",
+    params(("borrower_no" = String, Path, description = "借款合同号")),security(("session" = [], "csrf" = [])),
+    request_body = PrepaymentSubmission,
+    responses((status = 400, description = "请求格式不正确（不是 JSON，或缺少字段）", body = shared::ApiError), (status = 413, description = "提交的内容过大（超过 16 KiB）", body = shared::ApiError), (status = 200, body = shared::loan::wire::ApplicationView), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError), (status = 404, description = "未找到（或不是本人的）", body = shared::ApiError), (status = 409, description = "贷款信息已变化：fresh 是服务器按最新数据重算的试算结果", body = shared::loan::wire::FiguresChanged), (status = 422, description = "输入不正确或不符合业务规则：message 说明原因，field 指出字段", body = shared::ApiError))
+)]
 pub async fn prepayment(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -98,6 +107,15 @@ pub async fn prepayment(
     .await
 }
 
+#[utoipa::path(
+    post,
+    path = "/loans/{borrower_no}/settlement",
+    tag = "loans",
+    summary = "提前结清贷款（预约）：服务器重算，数字一致才受理；同一 idempotency_key 重复提交得到第一次的答复",
+    params(("borrower_no" = String, Path, description = "借款合同号")),security(("session" = [], "csrf" = [])),
+    request_body = SettlementSubmission,
+    responses((status = 400, description = "请求格式不正确（不是 JSON，或缺少字段）", body = shared::ApiError), (status = 413, description = "提交的内容过大（超过 16 KiB）", body = shared::ApiError), (status = 200, body = shared::loan::wire::ApplicationView), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError), (status = 404, description = "未找到（或不是本人的）", body = shared::ApiError), (status = 409, description = "贷款信息已变化：fresh 是服务器按最新数据重算的试算结果", body = shared::loan::wire::FiguresChanged), (status = 422, description = "输入不正确或不符合业务规则：message 说明原因，field 指出字段", body = shared::ApiError))
+)]
 pub async fn settlement(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -134,6 +152,15 @@ pub async fn settlement(
     .await
 }
 
+#[utoipa::path(
+    post,
+    path = "/loans/{borrower_no}/adjust-term",
+    tag = "loans",
+    summary = "调整月还款额（预约）：服务器重算，数字一致才受理；同一 idempotency_key 重复提交得到第一次的答复",
+    params(("borrower_no" = String, Path, description = "借款合同号")),security(("session" = [], "csrf" = [])),
+    request_body = AdjustTermSubmission,
+    responses((status = 400, description = "请求格式不正确（不是 JSON，或缺少字段）", body = shared::ApiError), (status = 413, description = "提交的内容过大（超过 16 KiB）", body = shared::ApiError), (status = 200, body = shared::loan::wire::ApplicationView), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError), (status = 404, description = "未找到（或不是本人的）", body = shared::ApiError), (status = 409, description = "贷款信息已变化：fresh 是服务器按最新数据重算的试算结果", body = shared::loan::wire::FiguresChanged), (status = 422, description = "输入不正确或不符合业务规则：message 说明原因，field 指出字段", body = shared::ApiError))
+)]
 pub async fn adjust_term(
     State(state): State<AppState>,
     user: CurrentUser,

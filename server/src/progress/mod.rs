@@ -6,20 +6,20 @@ use crate::clock::shanghai;
 use crate::error::{Error, Result};
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use chrono::{DateTime, NaiveDate};
 use shared::date::compact;
 use shared::money::from_fen;
 use shared::progress::{check_cancel, timeline, ApplicationKind, ApplicationStatus, Progress};
 use sqlx::any::AnyRow;
 use sqlx::Row;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/progress", get(list))
-        .route("/progress/{application_no}", get(one))
-        .route("/progress/{application_no}/cancel", post(cancel))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(one))
+        .routes(routes!(cancel))
 }
 
 const COLUMNS: &str =
@@ -104,6 +104,14 @@ fn progress(row: &AnyRow, today: NaiveDate) -> Result<Progress> {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/progress",
+    tag = "progress",
+    summary = "业务进度查询：我的申请",
+    security(("session" = [])),
+    responses((status = 200, body = Vec<Progress>), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError))
+)]
 async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Vec<Progress>>> {
     let today = state.clock.local_now().date();
     let rows = sqlx::query(&format!(
@@ -131,6 +139,14 @@ async fn own(state: &AppState, user: &CurrentUser, application_no: &str) -> Resu
     progress(&row, state.clock.local_now().date())
 }
 
+#[utoipa::path(
+    get,
+    path = "/progress/{application_no}",
+    tag = "progress",
+    summary = "一笔申请的进度与回执",
+    params(("application_no" = String, Path, description = "申请编号")),security(("session" = [])),
+    responses((status = 200, body = Progress), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 404, description = "未找到（或不是本人的）", body = shared::ApiError))
+)]
 async fn one(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -141,6 +157,14 @@ async fn one(
 
 /// 撤销: checked by the shared rule, then a conditional update, so a cancellation racing the
 /// end-of-day run (or a second click) cannot both succeed.
+#[utoipa::path(
+    post,
+    path = "/progress/{application_no}/cancel",
+    tag = "progress",
+    summary = "撤销（日终批处理执行之前）",
+    params(("application_no" = String, Path, description = "申请编号")),security(("session" = [], "csrf" = [])),
+    responses((status = 200, body = Progress), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError), (status = 404, description = "未找到（或不是本人的）", body = shared::ApiError), (status = 422, description = "输入不正确或不符合业务规则：message 说明原因，field 指出字段", body = shared::ApiError))
+)]
 async fn cancel(
     State(state): State<AppState>,
     user: CurrentUser,

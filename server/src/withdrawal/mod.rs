@@ -9,8 +9,7 @@ use crate::loan::{self, NewApplication};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use chrono::{Datelike, NaiveDate};
 use shared::account::Gender;
 use shared::loan::wire::{ApplicationKind, ApplicationStatus, CardView};
@@ -21,11 +20,12 @@ use shared::withdrawal::{
     WithdrawalSubmission,
 };
 use sqlx::Row;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/withdrawal", get(home).post(submit))
-        .route("/withdrawal/materials", post(add_material))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(home, submit))
+        .routes(routes!(add_material))
 }
 
 /// What the fund records of a member that a withdrawal needs.
@@ -114,6 +114,14 @@ async fn materials(state: &AppState, personal_account: &str) -> Result<Vec<Mater
         .collect()
 }
 
+#[utoipa::path(
+    get,
+    path = "/withdrawal",
+    tag = "withdrawal",
+    summary = "提取：余额、提取材料、可否办理及原因",
+    security(("session" = [])),
+    responses((status = 200, body = WithdrawalHome), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError))
+)]
 async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Json<WithdrawalHome>> {
     let record = member(&state.db.pool, &user.personal_account).await?;
     let now = state.clock.local_now();
@@ -183,6 +191,15 @@ async fn material_by_key(
 }
 
 /// 新增提取材料: numbered in the seed's style, status 有效.
+#[utoipa::path(
+    post,
+    path = "/withdrawal/materials",
+    tag = "withdrawal",
+    summary = "新增提取材料（同一 idempotency_key 只登记一份）",
+    security(("session" = [], "csrf" = [])),
+    request_body = NewMaterial,
+    responses((status = 400, description = "请求格式不正确（不是 JSON，或缺少字段）", body = shared::ApiError), (status = 413, description = "提交的内容过大（超过 16 KiB）", body = shared::ApiError), (status = 200, body = Material), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError), (status = 422, description = "输入不正确或不符合业务规则：message 说明原因，field 指出字段", body = shared::ApiError))
+)]
 async fn add_material(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -252,6 +269,15 @@ async fn add_material(
 }
 
 /// 提交 退休销户提取: every condition again, here, whatever the browser showed.
+#[utoipa::path(
+    post,
+    path = "/withdrawal",
+    tag = "withdrawal",
+    summary = "提交 退休销户提取（服务器重新检查每个条件）",
+    security(("session" = [], "csrf" = [])),
+    request_body = WithdrawalSubmission,
+    responses((status = 400, description = "请求格式不正确（不是 JSON，或缺少字段）", body = shared::ApiError), (status = 413, description = "提交的内容过大（超过 16 KiB）", body = shared::ApiError), (status = 200, body = shared::loan::wire::ApplicationView), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError), (status = 422, description = "输入不正确或不符合业务规则：message 说明原因，field 指出字段", body = shared::ApiError))
+)]
 async fn submit(
     State(state): State<AppState>,
     user: CurrentUser,

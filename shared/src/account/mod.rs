@@ -10,6 +10,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Gender {
     Male,
@@ -27,6 +28,7 @@ impl Gender {
 
 /// A resident identity card number (GB 11643): 17 digits and a check character.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IdNumber(String);
 
 const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -92,6 +94,7 @@ impl IdNumber {
 
 /// A mainland mobile number: 11 digits starting 1[3-9]; `+86`, `86` and spaces/dashes dropped.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Phone(String);
 
 impl Phone {
@@ -134,6 +137,7 @@ impl Phone {
 
 /// One rule of the seed's password policy, for the live checklist while typing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PasswordRule {
     /// 6–16 位.
@@ -165,6 +169,7 @@ impl PasswordRule {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Strength {
     Weak,
@@ -249,6 +254,7 @@ impl Password {
 /// A Chinese personal name (姓名): 2–30 Han characters, with the middle dot · between parts of
 /// minority or transliterated names (variants ・ • ‧ are normalised to ·).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonName(String);
 
 fn is_han(c: char) -> bool {

@@ -11,6 +11,7 @@ pub const ID_TYPES: [(&str, &str); 4] = [
 ];
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Captcha {
     pub id: String,
     /// A data URL of the image.
@@ -21,6 +22,7 @@ pub struct Captcha {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SmsPurpose {
     Register,
@@ -31,12 +33,14 @@ pub enum SmsPurpose {
 
 /// 短信验证码登录: the phone and the code sent to it (the captcha was solved to send it).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SmsLoginRequest {
     pub phone: String,
     pub sms_code: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SmsRequest {
     pub purpose: SmsPurpose,
     pub phone: String,
@@ -45,12 +49,14 @@ pub struct SmsRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SmsSent {
     pub message: String,
     pub resend_after_seconds: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegisterRequest {
     pub name: String,
     pub id_type: String,
@@ -63,6 +69,7 @@ pub struct RegisterRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResetRequest {
     pub name: String,
     pub id_number: String,
@@ -73,6 +80,7 @@ pub struct ResetRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
     /// 证件号码 or 手机号.
     pub username: String,
@@ -83,6 +91,7 @@ pub struct LoginRequest {
 
 /// Who is logged in, personal data masked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     pub name: String,
     pub id_number: String,
@@ -94,6 +103,7 @@ pub struct Me {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Done {
     pub message: String,
 }

@@ -91,6 +91,7 @@ pub fn periods_to_repay(balance: Decimal, rate: Decimal, installment: Decimal) -
 
 /// One row of a repayment schedule (还款计划).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScheduleRow {
     pub period: u32,
     pub due_date: NaiveDate,
@@ -102,6 +103,7 @@ pub struct ScheduleRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Schedule {
     pub rows: Vec<ScheduleRow>,
     pub total_principal: Decimal,

@@ -25,6 +25,7 @@ pub fn after_prepayment(loan: &Loan, trial: &PrepaymentTrial) -> Loan {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModeComparison {
     pub mode: AdjustMode,
     pub trial: PrepaymentTrial,

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 /// 还款方式.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RepaymentMethod {
     /// 等额本息: the same installment every month.
@@ -39,6 +40,7 @@ impl RepaymentMethod {
 
 /// 贷款状态.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LoanStatus {
     #[default]
@@ -57,6 +59,7 @@ impl LoanStatus {
 
 /// What a trial needs to know of a loan, as the fund's records hold it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Loan {
     pub method: RepaymentMethod,
     /// 贷款余额.

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 /// 调整方式 of a 部分提前还本.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AdjustMode {
     /// 还款额下降，止贷期不变: same remaining periods, lower installment.
@@ -182,6 +183,7 @@ impl PrepaymentRequest {
 
 /// The trial of a 部分提前还本, every figure rounded to the fen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PrepaymentTrial {
     /// 提前还本金额.
     pub prepay_principal: Decimal,
@@ -288,6 +290,7 @@ pub fn prepayment(loan: &Loan, request: &PrepaymentRequest) -> Result<Prepayment
 
 /// The trial of a 提前结清贷款.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SettlementTrial {
     /// 提前结清本金: the whole balance.
     pub principal: Decimal,
@@ -314,6 +317,7 @@ pub fn settlement(loan: &Loan, date: NaiveDate) -> Result<SettlementTrial, ApiEr
 
 /// The trial of a 调整月还款额 (no prepayment), effective from the next due date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdjustTermTrial {
     pub new_remaining_periods: u32,
     pub new_monthly_payment: Decimal,

@@ -14,6 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 /// 我的住房公积金 header: 单位账号, 单位名称, 个人账号, 姓名.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberHeader {
     pub unit_account: String,
     pub unit_name: String,
@@ -23,6 +24,7 @@ pub struct MemberHeader {
 
 /// A reservation or application still open on a loan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Pending {
     pub application_no: String,
     pub kind: ApplicationKind,
@@ -32,6 +34,7 @@ pub struct Pending {
 
 /// One row of the manual's loan table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoanSummary {
     pub borrower_no: String,
     pub status: LoanStatus,
@@ -45,6 +48,7 @@ pub struct LoanSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoanList {
     pub header: MemberHeader,
     pub loans: Vec<LoanSummary>,
@@ -52,6 +56,7 @@ pub struct LoanList {
 
 /// 还款储蓄账户, the number masked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CardView {
     pub holder: String,
     pub bank: String,
@@ -60,6 +65,7 @@ pub struct CardView {
 
 /// 详情: every attribute, and the engine's snapshot that the browser's trial runs on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoanDetail {
     pub header: MemberHeader,
     pub summary: LoanSummary,
@@ -77,6 +83,7 @@ pub struct LoanDetail {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TransactionKind {
     Disbursement,
@@ -98,6 +105,7 @@ impl TransactionKind {
 
 /// 明细: one transaction of the loan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoanTransaction {
     pub date: NaiveDate,
     pub kind: TransactionKind,
@@ -108,6 +116,7 @@ pub struct LoanTransaction {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicationKind {
     PartialPrepayment,
@@ -130,6 +139,7 @@ impl ApplicationKind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicationStatus {
     /// 已预约.
@@ -158,6 +168,7 @@ impl ApplicationStatus {
 
 /// An application as the citizen sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApplicationView {
     pub application_no: String,
     pub kind: ApplicationKind,
@@ -169,6 +180,7 @@ pub struct ApplicationView {
 
 /// 部分提前还本 as submitted: the inputs, the figures the citizen saw, and an idempotency key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PrepaymentSubmission {
     pub date: String,
     pub amount: String,
@@ -180,6 +192,7 @@ pub struct PrepaymentSubmission {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SettlementSubmission {
     pub date: String,
     pub shown: SettlementTrial,
@@ -187,6 +200,7 @@ pub struct SettlementSubmission {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdjustTermSubmission {
     pub new_remaining_periods: u32,
     pub shown: AdjustTermTrial,
@@ -194,6 +208,7 @@ pub struct AdjustTermSubmission {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangeAccountSubmission {
     pub new_account: String,
     pub new_account_again: String,
@@ -202,6 +217,7 @@ pub struct ChangeAccountSubmission {
 
 /// The answer to a submission whose figures no longer hold (HTTP 409): the server's fresh ones.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FiguresChanged {
     pub code: String,
     pub message: String,
@@ -210,6 +226,7 @@ pub struct FiguresChanged {
 
 /// What the trial pages need besides the loan: the business time and the dates on offer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrialContext {
     pub business_date: NaiveDate,
     pub business_time: String,
@@ -227,6 +244,7 @@ pub struct TrialContext {
 
 /// A request as it arrives on the wire (`hpf trial`, the API): raw text where a citizen types.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TrialRequest {
     PartialPrepayment {
@@ -249,6 +267,7 @@ pub enum TrialRequest {
 
 /// The answer to a [`TrialRequest`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum TrialResponse {
     PartialPrepayment(PrepaymentTrial),
