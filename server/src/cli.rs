@@ -24,6 +24,9 @@ pub enum Command {
     Serve(Box<ServeArgs>),
     /// Run one trial (试算): a JSON object on stdin, the result as JSON on stdout.
     Trial(PolicyArgs),
+    /// 还款规划: the loan under prepayment and rate-change events, and the prepayment a goal needs;
+    /// a JSON object on stdin, the plan as JSON on stdout.
+    Plan,
     /// 日终批处理: execute every reservation and withdrawal due on or before --date (each in its own
     /// transaction; running a date twice changes nothing the second time).
     Batch(BatchArgs),

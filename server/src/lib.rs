@@ -65,6 +65,22 @@ pub async fn run(cli: Cli) -> Result<bool, Failure> {
                 }
             }
         }
+        Command::Plan => {
+            let mut input = String::new();
+            std::io::stdin()
+                .read_to_string(&mut input)
+                .map_err(|e| format!("cannot read standard input: {e}"))?;
+            match tools::plan(&input) {
+                Ok(output) => {
+                    println!("{output}");
+                    Ok(true)
+                }
+                Err(output) => {
+                    println!("{output}");
+                    Ok(false)
+                }
+            }
+        }
         Command::Batch(args) => {
             let (_, policy) = load_rules(&args.policy)?;
             let clock = match &args.clock {

@@ -1,4 +1,5 @@
-//! The command-line tools beside the server: `hpf trial` (the engine on JSON) and `hpf calendar`.
+//! The command-line tools beside the server: `hpf trial` and `hpf plan` (the engines on JSON) and
+//! `hpf calendar`.
 
 use serde::{Deserialize, Serialize};
 use shared::calendar::Calendar;
@@ -25,6 +26,17 @@ pub fn trial(input: &str, policy: &Policy) -> Result<String, String> {
         .and_then(|input| run_trial(&input.loan, &input.request, policy));
     match outcome {
         Ok(response) => Ok(to_json(&response)),
+        Err(error) => Err(to_json(&ErrorOutput { error })),
+    }
+}
+
+/// `hpf plan`: the 还款规划 engine on JSON, like [`trial`].
+pub fn plan(input: &str) -> Result<String, String> {
+    let outcome = serde_json::from_str::<shared::plan::PlanInput>(input)
+        .map_err(|e| ApiError::new("invalid_request", format!("请求格式不正确：{e}")))
+        .and_then(|input| shared::plan::answer(&input));
+    match outcome {
+        Ok(answer) => Ok(to_json(&answer)),
         Err(error) => Err(to_json(&ErrorOutput { error })),
     }
 }

@@ -13,8 +13,13 @@ fn hpf() -> Command {
 }
 
 fn trial(input: &Value) -> (bool, Value) {
+    engine("trial", input)
+}
+
+/// `hpf trial` or `hpf plan` on one JSON object: success, and the JSON printed.
+fn engine(command: &str, input: &Value) -> (bool, Value) {
     let mut child = hpf()
-        .arg("trial")
+        .arg(command)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -491,4 +496,55 @@ fn database_errors_at_start_are_named() {
         let no_role = start(&base.replacen("postgres@", "no_such_role@", 1));
         assert!(no_role.contains("may not connect"), "{no_role}");
     }
+}
+
+/// `hpf plan` as README documents it: the events' results, totals, the schedule and the goal,
+/// amounts as strings with two decimals; a bad event is an error object naming it, exit 1.
+#[test]
+fn plan_runs_events_and_goals_on_json() {
+    let input = json!({
+        "loan": seed_loan(),
+        "events": [
+            {"kind": "prepayment", "date": "2018-01-09", "amount": "10000", "mode": "lower_payment"},
+            {"kind": "rate_change", "effective_date": "2019-01-01", "annual_rate": "3.1"}
+        ],
+        "goal": {"kind": "finish_by", "on": "2018-03-10", "month": "2035-12"}
+    });
+    let (ok, out) = engine("plan", &input);
+    assert!(ok, "{out}");
+    // The prepayment is the seed's trial of 20180109.
+    assert_eq!(out["events"][0]["kind"], "prepayment");
+    assert_eq!(out["events"][0]["new_monthly_payment"], "3310.48");
+    assert_eq!(out["events"][0]["balance_after"], "636609.84");
+    assert_eq!(out["events"][1]["kind"], "rate_change");
+    assert_eq!(out["events"][1]["applied_after"], "2019-01-28");
+    assert_eq!(out["events"][1]["new_maturity_date"], "2040-08-28");
+    let schedule = out["schedule"].as_array().unwrap();
+    assert_eq!(schedule[0]["due_date"], "2018-01-28");
+    assert_eq!(schedule[0]["interest"], "1724.15");
+    assert_eq!(schedule.last().unwrap()["balance"], "0.00");
+    assert_eq!(out["maturity_date"], "2040-08-28");
+    for field in ["total_interest", "total_paid", "interest_saved"] {
+        let text = out[field].as_str().unwrap();
+        assert_eq!(
+            text.split('.').nth(1).map(str::len),
+            Some(2),
+            "{field}: {text}"
+        );
+    }
+    // The goal: a multiple of 1,000 that finishes by 2035-12.
+    let amount = out["goal"]["amount"].as_str().unwrap();
+    assert!(amount.ends_with("000.00"), "{amount}");
+    assert!(out["goal"]["maturity_date"].as_str().unwrap() <= "2035-12-31");
+
+    let bad = json!({"loan": seed_loan(), "events": [
+        {"kind": "prepayment", "date": "2018-01-09", "amount": "1500", "mode": "lower_payment"}
+    ]});
+    let (ok, out) = engine("plan", &bad);
+    assert!(!ok);
+    assert_eq!(out["error"]["code"], "amount_not_multiple_of_1000");
+    assert_eq!(out["error"]["field"], "events[0].amount");
+    let (ok, out) = engine("plan", &json!({"events": []}));
+    assert!(!ok);
+    assert_eq!(out["error"]["code"], "invalid_request");
 }

@@ -17,6 +17,7 @@ pub mod loan;
 pub mod mask;
 pub mod member;
 pub mod money;
+pub mod plan;
 pub mod policy;
 pub mod progress;
 pub mod withdrawal;

@@ -305,7 +305,9 @@ pub fn run_trial(
 }
 
 /// Accepts `"10000"` and `10000` alike for fields a citizen types.
-fn text_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+pub(crate) fn text_or_number<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<String, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Text {
