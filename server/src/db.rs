@@ -39,8 +39,28 @@ pub struct Db {
     pub backend: Backend,
 }
 
-/// A database URL with any password replaced, fit for a log line or an error message.
+/// A database URL with any password replaced, fit for a log line or an error message: the
+/// `user:password@` part and a `password=` query parameter.
 pub fn redact(url: &str) -> String {
+    let (url, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let query = query.map(|query| {
+        let parameters: Vec<String> = query
+            .split('&')
+            .map(|p| match p.split_once('=') {
+                Some((name, _)) if name.eq_ignore_ascii_case("password") => format!("{name}=***"),
+                _ => p.to_owned(),
+            })
+            .collect();
+        format!("?{}", parameters.join("&"))
+    });
+    let base = redact_credentials(url);
+    format!("{base}{}", query.unwrap_or_default())
+}
+
+fn redact_credentials(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let credentials = &url[scheme + 3..at];
@@ -110,13 +130,24 @@ impl Db {
             sqlx::migrate::MigrateError::Execute(e) => failed(e),
             e => format!("cannot migrate the database {}: {e}", redact(url)),
         })?;
-        // The hall writes on every submission: a database that takes no write (a read-only file
-        // or directory, `mode=ro`, a read-only replica) is refused now, not on the first citizen.
-        sqlx::query("UPDATE readiness SET checked_at = checked_at WHERE id = 1")
-            .execute(&pool)
-            .await
-            .map_err(failed)?;
         Ok(Db { pool, backend })
+    }
+
+    /// `hpf serve` writes on every submission: a database that takes no write (a read-only file
+    /// or directory, `mode=ro`, a read-only standby) is refused at start, not on the first
+    /// citizen. (The other commands — a backup reads only — do not ask.)
+    pub async fn check_writable(&self, url: &str) -> Result<(), String> {
+        sqlx::query("UPDATE readiness SET checked_at = checked_at WHERE id = 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(|e| {
+                format!(
+                    "cannot open the database {}: {} ({e})",
+                    redact(url),
+                    plain_reason(&e, url)
+                )
+            })
     }
 
     pub async fn close(&self) {
@@ -144,6 +175,10 @@ fn plain_reason(e: &sqlx::Error, url: &str) -> String {
             (Some(Backend::Sqlite), Some(8), _) => format!(
                 "the database is read-only: hpf must be able to write {file} and its directory (or the URL says mode=ro)"
             ),
+            // SQLITE_BUSY: the busy timeout (10 s) ran out.
+            (Some(Backend::Sqlite), Some(5), _) => {
+                "another process holds the database's write lock (an import, a long transaction)".into()
+            }
             // SQLITE_CANTOPEN.
             (Some(Backend::Sqlite), Some(14), _) => {
                 let dir = std::path::Path::new(&file)
@@ -202,6 +237,10 @@ mod tests {
         assert_eq!(
             redact("sqlite://hpf.db?mode=rwc"),
             "sqlite://hpf.db?mode=rwc"
+        );
+        assert_eq!(
+            redact("postgres://hpf@db/hpf?sslmode=require&password=secret"),
+            "postgres://hpf@db/hpf?sslmode=require&password=***"
         );
     }
 }

@@ -23,21 +23,8 @@ pub const API_BODY_LIMIT: usize = 16 * 1024;
 pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
     // Secure cookies mean the citizen reaches the hall over TLS: tell browsers to stay on it.
     let hsts = state.accounts.secure_cookies;
-    let (api, doc) = crate::openapi::api();
-    let doc = Arc::new(doc.to_json().unwrap_or_default());
+    let (api, _) = crate::openapi::api();
     let api = api
-        .route(
-            "/openapi.json",
-            axum::routing::get(move || {
-                let doc = Arc::clone(&doc);
-                async move {
-                    (
-                        [(header::CONTENT_TYPE, "application/json")],
-                        doc.as_ref().clone(),
-                    )
-                }
-            }),
-        )
         .merge(account::test_routes())
         .fallback(|| async { Error::not_found() })
         // Every request the hall takes is a small form: a body over 16 KiB is refused (413)

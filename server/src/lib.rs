@@ -235,6 +235,7 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         );
     }
     let db = Db::connect(&args.database_url, args.db_connections).await?;
+    db.check_writable(&args.database_url).await?;
     let key = data_key(&args)?;
     protect::prepare(&db, &key).await?;
     if args.demo {

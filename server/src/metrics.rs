@@ -23,7 +23,7 @@ const BUCKETS: [f64; 12] = [
 #[derive(Default)]
 struct Route {
     /// Answers by method and status.
-    answers: BTreeMap<(String, u16), u64>,
+    answers: BTreeMap<(&'static str, u16), u64>,
     /// Cumulative counts per bucket of [`BUCKETS`] (the `+Inf` bucket is `count`).
     buckets: [u64; BUCKETS.len()],
     count: u64,
@@ -96,9 +96,21 @@ impl Drop for InFlight {
     }
 }
 
-/// One answered request.
+/// A method as a label: the standard ones, anything else `other` (a client may send any token as
+/// a method; each must not become a series of its own).
+fn method_label(method: &str) -> &'static str {
+    const KNOWN: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"];
+    KNOWN
+        .into_iter()
+        .find(|known| *known == method)
+        .unwrap_or("other")
+}
+
+/// One answered request. `route` is a route template, `static` or `/api/{unmatched}`: a fixed
+/// set, like the methods.
 pub fn request(route: &str, method: &str, status: u16, took: Duration) {
     let seconds = took.as_secs_f64();
+    let method = method_label(method);
     let Ok(mut routes) = METRICS.routes.lock() else {
         return;
     };
@@ -106,12 +118,7 @@ pub fn request(route: &str, method: &str, status: u16, took: Duration) {
         Some(entry) => entry,
         None => routes.entry(route.to_owned()).or_default(),
     };
-    match entry.answers.get_mut(&(method.to_owned(), status)) {
-        Some(n) => *n += 1,
-        None => {
-            entry.answers.insert((method.to_owned(), status), 1);
-        }
-    }
+    *entry.answers.entry((method, status)).or_default() += 1;
     for (bucket, bound) in entry.buckets.iter_mut().zip(BUCKETS) {
         if seconds <= bound {
             *bucket += 1;

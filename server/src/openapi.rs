@@ -52,6 +52,7 @@ impl utoipa::Modify for Security {
 /// The API's routes (relative to `/api`) and their document (paths under `/api`).
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(utoipa_axum::routes!(document))
         .merge(crate::system::routes())
         .merge(crate::account::routes())
         .merge(crate::loan::routes())
@@ -63,25 +64,34 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .into_iter()
         .map(|(path, item)| (format!("/api{path}"), item))
         .collect();
-    // The document describes itself too (served by the router in `http`).
-    use utoipa::openapi::path::{HttpMethod, OperationBuilder};
-    use utoipa::openapi::{ContentBuilder, ResponseBuilder};
-    doc.paths.add_path_operation(
-        DOCUMENT_PATH,
-        vec![HttpMethod::Get],
-        OperationBuilder::new()
-            .tag("system")
-            .summary(Some("本文档（OpenAPI 3.1）"))
-            .response(
-                "200",
-                ResponseBuilder::new()
-                    .description("this document")
-                    .content("application/json", ContentBuilder::new().build()),
-            )
-            .build(),
-    );
+    match doc.to_json() {
+        Ok(json) => {
+            let _ = DOCUMENT.set(json);
+        }
+        Err(error) => tracing::error!(%error, "cannot serialise the OpenAPI document"),
+    }
     (router, doc)
 }
 
-/// Where the document is served.
-pub const DOCUMENT_PATH: &str = "/api/openapi.json";
+/// The document as served: serialised once, when the router is built.
+static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "system",
+    summary = "本文档（OpenAPI 3.1）",
+    responses((status = 200, description = "this document", content_type = "application/json"))
+)]
+async fn document() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match DOCUMENT.get() {
+        Some(json) => (
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            json.clone(),
+        )
+            .into_response(),
+        None => crate::error::Error::Internal("the OpenAPI document was not built".into())
+            .into_response(),
+    }
+}

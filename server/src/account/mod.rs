@@ -128,7 +128,7 @@ pub fn forwarded_client(headers: &axum::http::HeaderMap, proxies: usize) -> Opti
     tag = "account",
     summary = "新的附加码图片",
     security(("csrf" = [])),
-    responses((status = 200, body = shared::account::wire::Captcha), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError), (status = 429, description = "请求过于频繁", body = shared::ApiError), (status = 503, description = "系统繁忙，请稍后再试", body = shared::ApiError))
+    responses((status = 200, body = shared::account::wire::Captcha), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError), (status = 429, description = "请求过于频繁", body = shared::ApiError), (status = 503, description = "系统繁忙，请稍后再试", body = shared::ApiError), (status = 500, description = "内部错误（已记录，不显示原因）", body = shared::ApiError))
 )]
 async fn new_captcha(
     State(state): State<AppState>,
@@ -188,7 +188,7 @@ fn refused(code: &str, message: impl Into<String>) -> Error {
     summary = "密码登录（附加码）；成功时设置会话 Cookie",
     security(("csrf" = [])),
     request_body = shared::account::wire::LoginRequest,
-    responses((status = 400, description = "请求格式不正确（不是 JSON，或缺少字段）", body = shared::ApiError), (status = 413, description = "提交的内容过大（超过 16 KiB）", body = shared::ApiError), (status = 200, body = shared::account::wire::Done), (status = 401, description = "用户名或密码错误（还可尝试N次），或账户已锁定", body = shared::ApiError), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError), (status = 422, description = "输入不正确或不符合业务规则：message 说明原因，field 指出字段", body = shared::ApiError), (status = 503, description = "系统繁忙，请稍后再试", body = shared::ApiError))
+    responses((status = 400, description = "请求体不是 JSON", body = shared::ApiError), (status = 415, description = "缺少 Content-Type: application/json", body = shared::ApiError), (status = 413, description = "提交的内容过大（超过 16 KiB）", body = shared::ApiError), (status = 200, body = shared::account::wire::Done), (status = 401, description = "用户名或密码错误（还可尝试N次），或账户已锁定", body = shared::ApiError), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError), (status = 422, description = "输入不正确（缺少字段、类型不对）或不符合业务规则：message 说明原因，field 指出字段", body = shared::ApiError), (status = 503, description = "系统繁忙，请稍后再试", body = shared::ApiError), (status = 500, description = "内部错误（已记录，不显示原因）", body = shared::ApiError))
 )]
 async fn login(
     State(state): State<AppState>,
@@ -265,7 +265,7 @@ async fn login(
     summary = "短信验证码登录；成功时设置会话 Cookie",
     security(("csrf" = [])),
     request_body = shared::account::wire::SmsLoginRequest,
-    responses((status = 400, description = "请求格式不正确（不是 JSON，或缺少字段）", body = shared::ApiError), (status = 413, description = "提交的内容过大（超过 16 KiB）", body = shared::ApiError), (status = 200, body = shared::account::wire::Done), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError), (status = 422, description = "输入不正确或不符合业务规则：message 说明原因，field 指出字段", body = shared::ApiError))
+    responses((status = 400, description = "请求体不是 JSON", body = shared::ApiError), (status = 415, description = "缺少 Content-Type: application/json", body = shared::ApiError), (status = 413, description = "提交的内容过大（超过 16 KiB）", body = shared::ApiError), (status = 200, body = shared::account::wire::Done), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError), (status = 422, description = "输入不正确（缺少字段、类型不对）或不符合业务规则：message 说明原因，field 指出字段", body = shared::ApiError), (status = 500, description = "内部错误（已记录，不显示原因）", body = shared::ApiError))
 )]
 async fn login_sms(
     State(state): State<AppState>,
@@ -321,7 +321,7 @@ async fn login_sms(
     tag = "account",
     summary = "安全退出",
     security(("session" = [], "csrf" = [])),
-    responses((status = 200, body = shared::account::wire::Done), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError))
+    responses((status = 200, body = shared::account::wire::Done), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError), (status = 500, description = "内部错误（已记录，不显示原因）", body = shared::ApiError))
 )]
 async fn logout(
     State(state): State<AppState>,
@@ -344,7 +344,7 @@ async fn logout(
     tag = "account",
     summary = "当前登录的缴存职工（证件号码、手机号已遮蔽）",
     security(("session" = [])),
-    responses((status = 200, body = shared::account::wire::Me), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError))
+    responses((status = 200, body = shared::account::wire::Me), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 500, description = "内部错误（已记录，不显示原因）", body = shared::ApiError))
 )]
 async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Me>> {
     let (name, id_number, phone, unit_account, unit_name) = sqlx::query_as::<_, (String, String, String, String, String)>(

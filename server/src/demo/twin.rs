@@ -38,8 +38,9 @@ fn digits(rng: &mut impl Rng, n: usize) -> String {
 /// sequence of the same parity (the gender), and its GB 11643 check character.
 fn twin_id(original: &str, rng: &mut impl Rng) -> Option<String> {
     // The province (2 digits), the birth date and the gender digit are kept (the rules read the
-    // age and gender); the county code and the sequence are new: 10^6 twins of one person before
-    // a collision is likely (two sequence digits alone collided under the browser tests' load).
+    // age and gender); the county code and the sequence are new: 10^6 numbers per person, so
+    // collisions stay rare for the few hundred twins a test run makes (two sequence digits alone
+    // collided under the browser tests' load), and a collision is tried again.
     let province = original.get(..2)?;
     let birth = original.get(6..14)?;
     let gender_digit = original.get(16..17)?;

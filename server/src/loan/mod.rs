@@ -43,7 +43,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     tag = "loans",
     summary = "我的住房公积金贷款（含办理中的业务）",
     security(("session" = [])),
-    responses((status = 200, body = LoanList), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError))
+    responses((status = 200, body = LoanList), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 500, description = "内部错误（已记录，不显示原因）", body = shared::ApiError))
 )]
 async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Json<LoanList>> {
     // Two round trips in all: the session with the header, the loans with their open applications.
@@ -64,7 +64,7 @@ async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Json<L
     tag = "loans",
     summary = "贷款详情",
     params(("borrower_no" = String, Path, description = "借款合同号")),security(("session" = [])),
-    responses((status = 200, body = LoanDetail), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 404, description = "未找到（或不是本人的）", body = shared::ApiError))
+    responses((status = 200, body = LoanDetail), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 404, description = "未找到（或不是本人的）", body = shared::ApiError), (status = 500, description = "内部错误（已记录，不显示原因）", body = shared::ApiError))
 )]
 async fn detail(
     State(state): State<AppState>,
@@ -97,7 +97,7 @@ async fn detail(
     tag = "loans",
     summary = "还款明细",
     params(("borrower_no" = String, Path, description = "借款合同号")),security(("session" = [])),
-    responses((status = 200, body = Vec<LoanTransaction>), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 404, description = "未找到（或不是本人的）", body = shared::ApiError))
+    responses((status = 200, body = Vec<LoanTransaction>), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 404, description = "未找到（或不是本人的）", body = shared::ApiError), (status = 500, description = "内部错误（已记录，不显示原因）", body = shared::ApiError))
 )]
 async fn transactions(
     State(state): State<AppState>,
@@ -140,7 +140,7 @@ async fn transactions(
     tag = "loans",
     summary = "还款计划",
     params(("borrower_no" = String, Path, description = "借款合同号")),security(("session" = [])),
-    responses((status = 200, body = Schedule), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 404, description = "未找到（或不是本人的）", body = shared::ApiError))
+    responses((status = 200, body = Schedule), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 404, description = "未找到（或不是本人的）", body = shared::ApiError), (status = 500, description = "内部错误（已记录，不显示原因）", body = shared::ApiError))
 )]
 async fn schedule(
     State(state): State<AppState>,
@@ -158,7 +158,7 @@ async fn schedule(
     tag = "loans",
     summary = "试算所需：贷款、业务时间、可选日期、不能办理的原因",
     params(("borrower_no" = String, Path, description = "借款合同号")),security(("session" = [])),
-    responses((status = 200, body = TrialContext), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 404, description = "未找到（或不是本人的）", body = shared::ApiError))
+    responses((status = 200, body = TrialContext), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 404, description = "未找到（或不是本人的）", body = shared::ApiError), (status = 500, description = "内部错误（已记录，不显示原因）", body = shared::ApiError))
 )]
 async fn context(
     State(state): State<AppState>,

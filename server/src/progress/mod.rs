@@ -110,7 +110,7 @@ fn progress(row: &AnyRow, today: NaiveDate) -> Result<Progress> {
     tag = "progress",
     summary = "业务进度查询：我的申请",
     security(("session" = [])),
-    responses((status = 200, body = Vec<Progress>), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError))
+    responses((status = 200, body = Vec<Progress>), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 500, description = "内部错误（已记录，不显示原因）", body = shared::ApiError))
 )]
 async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Vec<Progress>>> {
     let today = state.clock.local_now().date();
@@ -145,7 +145,7 @@ async fn own(state: &AppState, user: &CurrentUser, application_no: &str) -> Resu
     tag = "progress",
     summary = "一笔申请的进度与回执",
     params(("application_no" = String, Path, description = "申请编号")),security(("session" = [])),
-    responses((status = 200, body = Progress), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 404, description = "未找到（或不是本人的）", body = shared::ApiError))
+    responses((status = 200, body = Progress), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 404, description = "未找到（或不是本人的）", body = shared::ApiError), (status = 500, description = "内部错误（已记录，不显示原因）", body = shared::ApiError))
 )]
 async fn one(
     State(state): State<AppState>,
@@ -163,7 +163,7 @@ async fn one(
     tag = "progress",
     summary = "撤销（日终批处理执行之前）",
     params(("application_no" = String, Path, description = "申请编号")),security(("session" = [], "csrf" = [])),
-    responses((status = 200, body = Progress), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError), (status = 404, description = "未找到（或不是本人的）", body = shared::ApiError), (status = 422, description = "输入不正确或不符合业务规则：message 说明原因，field 指出字段", body = shared::ApiError))
+    responses((status = 200, body = Progress), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError), (status = 404, description = "未找到（或不是本人的）", body = shared::ApiError), (status = 422, description = "输入不正确（缺少字段、类型不对）或不符合业务规则：message 说明原因，field 指出字段", body = shared::ApiError), (status = 500, description = "内部错误（已记录，不显示原因）", body = shared::ApiError))
 )]
 async fn cancel(
     State(state): State<AppState>,

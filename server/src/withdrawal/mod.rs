@@ -120,7 +120,7 @@ async fn materials(state: &AppState, personal_account: &str) -> Result<Vec<Mater
     tag = "withdrawal",
     summary = "提取：余额、提取材料、可否办理及原因",
     security(("session" = [])),
-    responses((status = 200, body = WithdrawalHome), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError))
+    responses((status = 200, body = WithdrawalHome), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 500, description = "内部错误（已记录，不显示原因）", body = shared::ApiError))
 )]
 async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Json<WithdrawalHome>> {
     let record = member(&state.db.pool, &user.personal_account).await?;
@@ -198,7 +198,7 @@ async fn material_by_key(
     summary = "新增提取材料（同一 idempotency_key 只登记一份）",
     security(("session" = [], "csrf" = [])),
     request_body = NewMaterial,
-    responses((status = 400, description = "请求格式不正确（不是 JSON，或缺少字段）", body = shared::ApiError), (status = 413, description = "提交的内容过大（超过 16 KiB）", body = shared::ApiError), (status = 200, body = Material), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError), (status = 422, description = "输入不正确或不符合业务规则：message 说明原因，field 指出字段", body = shared::ApiError))
+    responses((status = 400, description = "请求体不是 JSON", body = shared::ApiError), (status = 415, description = "缺少 Content-Type: application/json", body = shared::ApiError), (status = 413, description = "提交的内容过大（超过 16 KiB）", body = shared::ApiError), (status = 200, body = Material), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError), (status = 422, description = "输入不正确（缺少字段、类型不对）或不符合业务规则：message 说明原因，field 指出字段", body = shared::ApiError), (status = 500, description = "内部错误（已记录，不显示原因）", body = shared::ApiError))
 )]
 async fn add_material(
     State(state): State<AppState>,
@@ -276,7 +276,7 @@ async fn add_material(
     summary = "提交 退休销户提取（服务器重新检查每个条件）",
     security(("session" = [], "csrf" = [])),
     request_body = WithdrawalSubmission,
-    responses((status = 400, description = "请求格式不正确（不是 JSON，或缺少字段）", body = shared::ApiError), (status = 413, description = "提交的内容过大（超过 16 KiB）", body = shared::ApiError), (status = 200, body = shared::loan::wire::ApplicationView), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError), (status = 422, description = "输入不正确或不符合业务规则：message 说明原因，field 指出字段", body = shared::ApiError))
+    responses((status = 400, description = "请求体不是 JSON", body = shared::ApiError), (status = 415, description = "缺少 Content-Type: application/json", body = shared::ApiError), (status = 413, description = "提交的内容过大（超过 16 KiB）", body = shared::ApiError), (status = 200, body = shared::loan::wire::ApplicationView), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError), (status = 422, description = "输入不正确（缺少字段、类型不对）或不符合业务规则：message 说明原因，field 指出字段", body = shared::ApiError), (status = 500, description = "内部错误（已记录，不显示原因）", body = shared::ApiError))
 )]
 async fn submit(
     State(state): State<AppState>,
