@@ -65,7 +65,7 @@ struct Screen {
 }
 
 fn screen(path: &str) -> Screen {
-    use pages::{account, loan, print, progress, withdrawal};
+    use pages::{account, loan, plan, print, progress, withdrawal};
     let open = |title, view| Screen {
         title,
         view,
@@ -82,6 +82,7 @@ fn screen(path: &str) -> Screen {
         ["register"] => open("个人用户注册", || account::Register().into_any()),
         ["forgot"] => open("忘记密码", || account::Forgot().into_any()),
         ["calculator"] => open("贷款试算器", || loan::Calculator().into_any()),
+        ["plan"] => open("还款规划", || plan::PublicPlan().into_any()),
         ["home"] => behind_login("我的住房公积金首页", || account::Home().into_any()),
         ["loans"] => behind_login("我的贷款", || loan::Loans().into_any()),
         ["loans", _] => behind_login("贷款详情", || loan::Detail().into_any()),
@@ -98,6 +99,7 @@ fn screen(path: &str) -> Screen {
         ["loans", _, "account"] => {
             behind_login("变更还款账号", || loan::ChangeAccount().into_any())
         }
+        ["loans", _, "plan"] => behind_login("还款规划", || plan::LoanPlan().into_any()),
         ["loans", _, "adjust"] => {
             behind_login("调整月还款额", || loan::AdjustTerm().into_any())
         }

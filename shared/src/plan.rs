@@ -206,6 +206,12 @@ pub struct EventResult {
     /// A prepayment: its 试算 (提前还本利息, 提前还款总额, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial: Option<PrepaymentTrial>,
+    /// A prepayment: the loan as it stood on its date (for 怎么算的; not on the wire).
+    #[serde(skip)]
+    pub before: Option<Loan>,
+    /// A prepayment: its 调整方式.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<AdjustMode>,
 }
 
 /// The loan under its events.
@@ -273,6 +279,7 @@ fn simulate(loan: &Loan, events: &[Event]) -> Result<Plan, ApiError> {
                     )
                     .map_err(|e| in_event(k, e))?;
                     let trial = prepayment(&state, &request).map_err(|e| in_event(k, e))?;
+                    let before = state.clone();
                     state = after_prepayment(&state, &trial);
                     interest += trial.prepay_interest;
                     paid += trial.total;
@@ -287,6 +294,8 @@ fn simulate(loan: &Loan, events: &[Event]) -> Result<Plan, ApiError> {
                         annual_rate: state.annual_rate,
                         applied_after: None,
                         trial: Some(trial),
+                        before: Some(before),
+                        mode: Some(*mode),
                     });
                 }
                 Event::RateChange { effective_date, .. } if *effective_date <= due => {
@@ -356,6 +365,8 @@ fn simulate(loan: &Loan, events: &[Event]) -> Result<Plan, ApiError> {
                 annual_rate: *annual_rate,
                 applied_after: Some(due),
                 trial: None,
+                before: None,
+                mode: None,
             });
         }
     }

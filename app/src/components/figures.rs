@@ -43,3 +43,46 @@ pub fn reservation_rows(figures: Option<[Decimal; 4]>) -> Vec<(&'static str, Str
         .map(|(i, label)| (*label, figures.map_or_else(|| "—".into(), |f| yuan(f[i]))))
         .collect()
 }
+
+/// 怎么算的: each figure's working in the citizen's own numbers, one disclosure per figure.
+#[component]
+pub fn Workings(workings: Signal<Vec<shared::loan::working::Working>>) -> impl IntoView {
+    view! {
+        <div class="workings">
+            {move || workings.get().into_iter().map(|w| view! {
+                <details class="working">
+                    <summary>{w.figure}" "{w.value}"：怎么算的"</summary>
+                    <ol>{w.steps.into_iter().map(|step| view! { <li>{step}</li> }).collect_view()}</ol>
+                </details>
+            }).collect_view()}
+        </div>
+    }
+}
+
+/// A table of rows under headers: every data table of the planner is this one component (each
+/// distinct view is code of its own in the wasm). Cells after the first are figures (`num`).
+#[component]
+pub fn DataTable(
+    #[prop(into)] label: String,
+    headers: Signal<Vec<String>>,
+    rows: Signal<Vec<Vec<String>>>,
+) -> impl IntoView {
+    view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-label=label>
+            <table class="table">
+                <thead><tr>{move || headers.get().into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr></thead>
+                <tbody>
+                    {move || rows.get().into_iter().map(|row| view! {
+                        <tr>{row.into_iter().enumerate().map(|(i, cell)| view! { <td class:num={ i > 0 }>{cell}</td> }).collect_view()}</tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// Static headers for a [`DataTable`].
+pub fn headers(names: &[&str]) -> Signal<Vec<String>> {
+    let names: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
+    Signal::derive(move || names.clone())
+}

@@ -1,5 +1,6 @@
 pub mod account;
 pub mod loan;
+pub mod plan;
 pub mod print;
 pub mod progress;
 pub mod withdrawal;

@@ -7,6 +7,7 @@ export const OPEN_SCREENS: [string, string][] = [
   ['/register', '个人用户注册'],
   ['/forgot', '重置密码'],
   ['/calculator', '贷款试算器'],
+  ['/plan', '还款规划'],
 ];
 /** The screens behind the login, for a citizen with the loan `loan`. */
 export const citizenScreens = (loan: string): [string, string][] => [
@@ -15,6 +16,7 @@ export const citizenScreens = (loan: string): [string, string][] => [
   [`/loans/${loan}`, '贷款详情'],
   [`/loans/${loan}/history`, '贷款明细'],
   [`/loans/${loan}/schedule`, '还款计划'],
+  [`/loans/${loan}/plan`, '还款规划'],
   [`/loans/${loan}/prepayment`, '部分提前还本'],
   [`/loans/${loan}/settlement`, '提前结清贷款'],
   [`/loans/${loan}/account`, '变更还款账号'],

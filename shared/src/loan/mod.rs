@@ -7,6 +7,7 @@ pub mod compare;
 pub mod submission;
 pub mod trial;
 pub mod wire;
+pub mod working;
 
 pub use amortization::{schedule, Schedule, ScheduleRow};
 pub use trial::{AdjustMode, AdjustTermTrial, PrepaymentRequest, PrepaymentTrial, SettlementTrial};

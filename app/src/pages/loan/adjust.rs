@@ -132,6 +132,9 @@ fn AdjustForm(detail: LoanDetail, policy: Policy, refusal: Option<String>) -> im
                 (!periods.with(String::is_empty)).then(|| trial.with(|t| t.as_ref().err().map(|e| e.message.clone()))).flatten()
             }}</p>
             <FiguresTable label="试算结果" rows=results />
+            <crate::components::figures::Workings workings=Signal::derive(move || {
+                trial.get().map(|t| loan.with_value(|l| shared::loan::working::adjust_term(l, &t))).unwrap_or_default()
+            }) />
             <div class="actions">
                 <button type="submit" class="button">"试算"</button>
                 <button type="button" class="button button--primary" disabled=move || blocked || trial.with(Result::is_err)

@@ -157,9 +157,20 @@ pub fn Calculator() -> impl IntoView {
             </form>
             <h2>"部分提前还本试算结果"</h2>
             <FiguresTable label="部分提前还本试算结果" rows=trial_rows />
+            <crate::components::figures::Workings workings=Signal::derive(move || match loan.get() {
+                Ok(l) => super::prepayment::prepayment_workings(&l, &date.get(), mode.get(), trial.get()),
+                Err(_) => Vec::new(),
+            }) />
             <h2>"提前结清试算结果"</h2>
             <FiguresTable label="提前结清试算结果" rows=settlement_rows />
+            <crate::components::figures::Workings workings=Signal::derive(move || {
+                match (loan.get(), settled.get(), shared::date::parse_iso(&date.get())) {
+                    (Ok(l), Ok(s), Some(day)) => shared::loan::working::settlement(&l, day, &s),
+                    _ => Vec::new(),
+                }
+            }) />
             <Comparison loan=chart_loan trial comparisons />
+            <p><a href="/plan">"还款规划：多次提前还本、利率调整、目标测算"</a></p>
             <p><a href="/login">"登录后办理业务"</a></p>
         </section>
     }

@@ -65,12 +65,17 @@ fn balance_at(balances: &[Decimal], period: usize) -> Decimal {
     balances.get(period).copied().unwrap_or(Decimal::ZERO)
 }
 
-/// `before` and `after`: the balance at the start and after each installment.
+/// `before` and `after`: the balance at the start and after each installment. `marks`: events
+/// (a period and its label, ①②…) drawn as vertical lines with their number.
 #[component]
 pub fn BalanceChart(
     before: Vec<Decimal>,
     after: Vec<Decimal>,
     #[prop(into)] caption: String,
+    #[prop(optional)] marks: Vec<(usize, String)>,
+    /// What the two lines are: "提前还本前" / "提前还本后", or a plan's "不做变更" / "本方案".
+    #[prop(default = ("提前还本前", "提前还本后"))]
+    names: (&'static str, &'static str),
 ) -> impl IntoView {
     let max_balance = before
         .iter()
@@ -91,11 +96,13 @@ pub fn BalanceChart(
     let y_ticks = [Decimal::ZERO, max_balance / Decimal::TWO, max_balance];
     let markers: Vec<usize> = (MARKER_PERIODS..=periods).step_by(MARKER_PERIODS).collect();
     let readout = RwSignal::new(None::<String>);
-    let say = |period: usize, before: &[Decimal], after: &[Decimal]| {
+    let say = move |period: usize, before: &[Decimal], after: &[Decimal]| {
         format!(
-            "第{}年末：提前还本前 {} 万元，提前还本后 {} 万元",
+            "第{}年末：{} {} 万元，{} {} 万元",
             period / 12,
+            names.0,
             wan(balance_at(before, period)),
+            names.1,
             wan(balance_at(after, period))
         )
     };
@@ -127,6 +134,13 @@ pub fn BalanceChart(
                     <text x=frame.x(p) y=HEIGHT - BOTTOM + 18 text-anchor="middle" class="chart__label">{format!("{}", p / 12)}</text>
                 }).collect_view()}
                 <text x=WIDTH - RIGHT y=HEIGHT - 4 text-anchor="end" class="chart__label">"年"</text>
+                {marks.iter().map(|(period, label)| {
+                    let x = frame.x((*period).min(periods));
+                    view! {
+                        <line x1=x y1=TOP x2=x y2=HEIGHT - BOTTOM class="chart__event" />
+                        <text x=x + 4 y=HEIGHT - BOTTOM - 8 class="chart__label">{label.clone()}</text>
+                    }
+                }).collect_view()}
                 <polyline points=svg_points(&before_points) class="chart__before" />
                 <polyline points=svg_points(&after_points) class="chart__after" />
                 {markers.iter().map(|p| {
@@ -143,8 +157,8 @@ pub fn BalanceChart(
                 }).collect_view()}
             </svg>
             <figcaption>
-                <span class="legend legend--before">"提前还本前（虚线）"</span>
-                <span class="legend legend--after">"提前还本后（实线）"</span>
+                <span class="legend legend--before">{names.0}"（虚线）"</span>
+                <span class="legend legend--after">{names.1}"（实线）"</span>
                 <span class="legend legend--difference">"阴影：减少的剩余本金"</span>
                 <span>{caption}</span>
             </figcaption>
@@ -152,7 +166,7 @@ pub fn BalanceChart(
             <details class="chart__data">
                 <summary>"以表格查看（每5年）"</summary>
                 <table class="table">
-                    <thead><tr><th scope="col">"年末"</th><th scope="col">"提前还本前（万元）"</th><th scope="col">"提前还本后（万元）"</th></tr></thead>
+                    <thead><tr><th scope="col">"年末"</th><th scope="col">{names.0}"（万元）"</th><th scope="col">{names.1}"（万元）"</th></tr></thead>
                     <tbody>
                         {rows.into_iter().map(|(year, was, now)| view! {
                             <tr><td class="num">{format!("第{year}年")}</td><td class="num">{was}</td><td class="num">{now}</td></tr>

@@ -14,6 +14,7 @@ fn links(no: &str) -> impl IntoView {
             <a href=format!("/loans/{no}/history")>"明细"</a>
             <a href=format!("/loans/{no}/schedule")>"还款计划"</a>
             <a href=format!("/loans/{no}/prepayment")>"还款及变更"</a>
+            <a href=format!("/loans/{no}/plan")>"还款规划"</a>
         </nav>
     }
 }

@@ -4,7 +4,7 @@
 mod account;
 mod adjust;
 mod calculator;
-mod chart;
+pub mod chart;
 pub mod detail;
 mod list;
 mod prepayment;

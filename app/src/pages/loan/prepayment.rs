@@ -49,6 +49,19 @@ pub(super) fn trial_of(
     prepayment(loan, &request)
 }
 
+/// 怎么算的 of a trial (none while the inputs are not a valid request).
+pub(super) fn prepayment_workings(
+    loan: &Loan,
+    date: &str,
+    mode: AdjustMode,
+    trial: Result<PrepaymentTrial, ApiError>,
+) -> Vec<shared::loan::working::Working> {
+    match (trial, shared::date::parse_iso(date)) {
+        (Ok(t), Some(day)) => shared::loan::working::prepayment(loan, day, mode, &t),
+        _ => Vec::new(),
+    }
+}
+
 fn balances(loan: &Loan) -> Vec<rust_decimal::Decimal> {
     std::iter::once(loan.balance)
         .chain(loan.schedule().rows.iter().map(|r| r.balance))
@@ -216,6 +229,9 @@ fn PrepaymentForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
             }) />
             <p class="form__message" role="alert">{general_error}</p>
             <FiguresTable label="试算结果" rows=results />
+            <crate::components::figures::Workings workings=Signal::derive(move || {
+                prepayment_workings(&loan.get_value(), &date.get(), mode.get(), trial.get())
+            }) />
             <div class="field">
                 <label for="method">"选择还款方式"</label>
                 <select id="method"><option value="reserve">"预约"</option></select>

@@ -114,6 +114,13 @@ fn SettlementForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
             </div>
             <p class="form__message" role="alert">{move || trial.with(|t| t.as_ref().err().map(|e| e.message.clone()))}</p>
             <FiguresTable label="试算结果" rows=results />
+            <crate::components::figures::Workings workings=Signal::derive(move || {
+                let day = parse_date("date", "约定还款日", &date.get()).ok();
+                match (trial.get(), day) {
+                    (Ok(t), Some(day)) => loan.with_value(|l| shared::loan::working::settlement(l, day, &t)),
+                    _ => Vec::new(),
+                }
+            }) />
             <div class="field">
                 <label for="method">"选择还款方式"</label>
                 <select id="method"><option value="reserve">"预约"</option></select>
