@@ -50,6 +50,10 @@ test('a citizen plans on their own loan: two events, a second scenario, the goal
   await page.getByText('提前还本利息 9.93：怎么算的').click();
   await expect(page.getByText('从2017-12-28到2018-01-09：(2018−2017)×360 + (1−12)×30 + (9−28) = 11天')).toBeVisible();
   await expect(page.getByText('= 9.93055556…，四舍五入到分：9.93')).toBeVisible();
+  await page.getByText('利率调整后月还款额 3,263.22：怎么算的').click();
+  await expect(page.getByText(/第一个约定还款日2019-01-28仍按原利率还款/)).toBeVisible();
+  await page.getByText('节省利息 16,376.46：怎么算的').click();
+  await expect(page.getByText('不做任何变更时的利息合计 267,985.57 − 本方案利息合计 251,609.11 = 16,376.46')).toBeVisible();
 
   // A wrong amount is named on its event, in the trial's words.
   await rate.getByLabel('新年利率（%）').fill('30');

@@ -681,6 +681,90 @@ pub fn answer(input: &PlanInput) -> Result<PlanAnswer, ApiError> {
     Ok(PlanAnswer { plan, goal })
 }
 
+/// 怎么算的 of a plan: each event's figures, and the totals.
+pub fn workings(loan: &Loan, plan: &Plan) -> Vec<crate::loan::working::Working> {
+    use crate::loan::working::{annuity, prepayment as prepayment_working, Working};
+    use crate::money::format_thousands as yuan;
+    let mut all = Vec::new();
+    for event in &plan.events {
+        match (&event.before, &event.trial, event.mode) {
+            (Some(before), Some(trial), Some(mode)) => {
+                all.extend(prepayment_working(before, event.date, mode, trial))
+            }
+            _ => {
+                let after = event.applied_after.unwrap_or(event.date);
+                let mut steps = vec![format!(
+                    "生效日期{}之后的第一个约定还款日{}仍按原利率还款；之后按新年利率{}%、剩余{}期、余额{}重新计算，到期日期不变",
+                    event.date,
+                    after,
+                    event.annual_rate.normalize(),
+                    event.new_remaining_periods,
+                    yuan(event.balance_after)
+                )];
+                match loan.method {
+                    RepaymentMethod::EqualInstallment => steps.extend(annuity(
+                        event.balance_after,
+                        event.annual_rate,
+                        event.new_remaining_periods,
+                    )),
+                    RepaymentMethod::EqualPrincipal => steps.push(format!(
+                        "等额本金：每月本金不变；下期还款 = 每月本金 + {} × {}% ÷ 12 = {}",
+                        yuan(event.balance_after),
+                        event.annual_rate.normalize(),
+                        yuan(event.new_monthly_payment)
+                    )),
+                }
+                all.push(Working {
+                    figure: "利率调整后月还款额",
+                    value: yuan(event.new_monthly_payment),
+                    steps,
+                });
+            }
+        }
+    }
+    let installments: Decimal = plan.schedule.iter().map(|r| r.interest).sum();
+    let prepaid: Decimal = plan
+        .events
+        .iter()
+        .filter_map(|e| e.trial.as_ref().map(|t| t.prepay_interest))
+        .sum();
+    all.push(Working {
+        figure: "利息合计",
+        value: yuan(plan.total_interest),
+        steps: vec![
+            format!(
+                "还款计划{}期的利息之和 {} + 各次提前还本利息之和 {} = {}",
+                plan.schedule.len(),
+                yuan(installments),
+                yuan(prepaid),
+                yuan(plan.total_interest)
+            ),
+            "每期利息 = 上期余额 × 年利率 ÷ 12，四舍五入到分（展开还款计划可逐期查看）".into(),
+        ],
+    });
+    all.push(Working {
+        figure: "还款总额",
+        value: yuan(plan.total_paid),
+        steps: vec![format!(
+            "贷款余额 {} + 利息合计 {} = {}",
+            yuan(loan.balance),
+            yuan(plan.total_interest),
+            yuan(plan.total_paid)
+        )],
+    });
+    all.push(Working {
+        figure: "节省利息",
+        value: yuan(plan.interest_saved),
+        steps: vec![format!(
+            "不做任何变更时的利息合计 {} − 本方案利息合计 {} = {}",
+            yuan(plan.baseline_interest),
+            yuan(plan.total_interest),
+            yuan(plan.interest_saved)
+        )],
+    });
+    all
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -825,6 +909,43 @@ mod tests {
             vec![dec("3045.00"), dec("3060.00"), dec("3030.00")]
         );
         assert_eq!(plan.events[0].new_monthly_payment, dec("3060.00"));
+    }
+
+    #[test]
+    fn the_workings_add_up() {
+        let loan = small(RepaymentMethod::EqualInstallment, "10000", "3366.72");
+        let events = events(
+            &loan,
+            serde_json::json!([{"kind": "rate_change", "effective_date": "2018-02-01", "annual_rate": "12"}]),
+        );
+        let plan = run(&loan, &events).unwrap();
+        let all = workings(&loan, &plan);
+        let rate = &all[0];
+        assert_eq!(rate.value, "3,391.85");
+        assert!(
+            rate.steps[0].contains("第一个约定还款日2018-02-15仍按原利率"),
+            "{:?}",
+            rate.steps
+        );
+        // 6683.28 × 0.01 × 1.01² ÷ (1.01² − 1) = 3391.8496…
+        assert!(
+            rate.steps
+                .last()
+                .unwrap()
+                .ends_with("四舍五入到分：3,391.85"),
+            "{:?}",
+            rate.steps
+        );
+        let interest = all.iter().find(|w| w.figure == "利息合计").unwrap();
+        assert_eq!(
+            interest.steps[0],
+            "还款计划3期的利息之和 150.41 + 各次提前还本利息之和 0.00 = 150.41"
+        );
+        let saved = all.iter().find(|w| w.figure == "节省利息").unwrap();
+        assert_eq!(
+            saved.steps[0],
+            "不做任何变更时的利息合计 100.17 − 本方案利息合计 150.41 = -50.24"
+        );
     }
 
     #[test]

@@ -256,6 +256,11 @@ pub fn settlement(loan: &Loan, date: NaiveDate, trial: &super::SettlementTrial) 
     let interest = loan.balance * loan.annual_rate * days_count / Decimal::from(36000);
     vec![
         Working {
+            figure: "提前结清本金",
+            value: yuan(trial.principal),
+            steps: vec![format!("全部贷款余额：{}", yuan(loan.balance))],
+        },
+        Working {
             figure: "提前结清利息",
             value: yuan(trial.interest),
             steps: vec![
@@ -310,6 +315,19 @@ pub fn adjust_term(loan: &Loan, trial: &super::AdjustTermTrial) -> Vec<Working> 
             figure: "变更后月还款额",
             value: yuan(trial.new_monthly_payment),
             steps,
+        },
+        Working {
+            figure: "变更后到期日期",
+            value: crate::date::compact(trial.new_maturity_date),
+            steps: vec![format!(
+                "到期日期 {} 按剩余期数的变化（{}期 → {}期）移动{}个月：{}；自下一约定还款日{}起按新月还款额还款",
+                loan.maturity_date,
+                loan.remaining_periods,
+                trial.new_remaining_periods,
+                i64::from(trial.new_remaining_periods) - i64::from(loan.remaining_periods),
+                trial.new_maturity_date,
+                trial.effective_date
+            )],
         },
         Working {
             figure: "利息差额",
@@ -376,9 +394,9 @@ mod tests {
         let trial = crate::loan::trial::settlement(&loan, ymd(2018, 1, 10)).unwrap();
         let w = settlement(&loan, ymd(2018, 1, 10), &trial);
         // 646609.84 × 3.25 × 12 / 36000 = 700.49399…
-        assert_eq!(w[0].steps[2], "646,609.84 × 3.25% ÷ 360 × 12");
-        assert_eq!(w[0].steps[3], "= 700.49399333…，四舍五入到分：700.49");
-        assert_eq!(w[0].value, yuan(trial.interest));
+        assert_eq!(w[1].steps[2], "646,609.84 × 3.25% ÷ 360 × 12");
+        assert_eq!(w[1].steps[3], "= 700.49399333…，四舍五入到分：700.49");
+        assert_eq!(w[1].value, yuan(trial.interest));
     }
 
     #[test]

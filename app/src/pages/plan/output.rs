@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use rust_decimal::Decimal;
 use shared::date::compact;
 use shared::loan::trial::AdjustMode;
-use shared::loan::working::{self, Working};
+use shared::loan::working;
 use shared::loan::Loan;
 use shared::plan::{EventKind, EventResult, Plan};
 
@@ -74,20 +74,12 @@ pub fn Results(loan: Signal<Option<Loan>>, scenarios: Scenarios, plans: Plans) -
         ],
         None => Vec::new(),
     });
-    let workings = Signal::derive(move || {
-        let Some(plan) = current() else {
-            return Vec::new();
-        };
-        let mut all: Vec<Working> = Vec::new();
-        for event in &plan.events {
-            if let (Some(before), Some(trial), Some(mode)) =
-                (&event.before, &event.trial, event.mode)
-            {
-                all.extend(working::prepayment(before, event.date, mode, trial));
-            }
-        }
-        all
+    let workings = Signal::derive(move || match (loan.get(), current()) {
+        (Some(loan), Some(plan)) => shared::plan::workings(&loan, &plan),
+        _ => Vec::new(),
     });
+    // Which installment's working the schedule shows (1 = the first).
+    let period = RwSignal::new(String::from("1"));
     let schedule_open = RwSignal::new(false);
     let print = move |_| {
         schedule_open.set(true);
@@ -135,9 +127,14 @@ pub fn Results(loan: Signal<Option<Loan>>, scenarios: Scenarios, plans: Plans) -
                         r.period.to_string(), compact(r.due_date), yuan(r.installment),
                         yuan(r.principal), yuan(r.interest), yuan(r.balance),
                     ]).collect()).unwrap_or_default()) />
+                <div class="field no-print">
+                    <label for="plan-period">"查看第几期的计算"</label>
+                    <input id="plan-period" type="text" inputmode="numeric" bind:value=period />
+                </div>
                 <Workings workings=Signal::derive(move || {
                     let (Some(loan), Some(plan)) = (loan.get(), current()) else { return Vec::new() };
-                    plan.schedule.first().map(|row| {
+                    let n: usize = period.with(|p| p.trim().parse().unwrap_or(1)).max(1);
+                    plan.schedule.get(n - 1).map(|row| {
                         let rate = rate_on(&loan, &plan, row.due_date);
                         vec![working::schedule_row(row, row.balance + row.principal, rate)]
                     }).unwrap_or_default()
