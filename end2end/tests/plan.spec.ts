@@ -158,3 +158,28 @@ test('the public planner in 关怀版 on a phone: no sideways scroll, the figure
   await page.reload();
   await expect(page.getByLabel('贷款余额（元）')).toHaveValue('');
 });
+
+test('offline: the planner opens on the loan saved on this device, and plans', async ({ page, context }) => {
+  const loan = (await loggedInTwin(page.request, DEMO.TONG_YI)).borrowerNos[0];
+  // Online once: the loan's detail (its snapshot is kept) with the service worker in control.
+  await page.goto(`/loans/${loan}`);
+  await expect(page.getByRole('heading', { name: '贷款详情' })).toBeVisible();
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: '贷款详情' })).toBeVisible();
+  await expect(page.getByText('正在加载')).toHaveCount(0);
+
+  await context.setOffline(true);
+  try {
+    await page.getByRole('link', { name: '还款规划' }).click();
+    await expect(page.getByText(/贷款余额 646,609.84 元/)).toBeVisible();
+    await addPrepayment(page, 1, '2018-01-09', '10000');
+    await expect(eventRow(page, 1)).toContainText('3,310.48');
+    // The public planner from a share link, offline too.
+    await page.goto(`/plan#plan=${encodeURIComponent('m=1&b=646609.84&r=3.25&n=272&d=2017-12-28&p=3362.48&s=P,2018-01-10,10000,2,')}`);
+    await expect(eventRow(page, 1)).toContainText('266');
+  } finally {
+    await context.setOffline(false);
+  }
+});

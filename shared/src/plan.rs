@@ -229,6 +229,9 @@ pub struct Plan {
     /// Total interest with no events.
     pub baseline_interest: Decimal,
     pub schedule: Vec<ScheduleRow>,
+    /// Events dated after the last installment (the loan is repaid by then): they do not happen.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<usize>,
 }
 
 /// The loan run forward under `events` (parsed, in input order).
@@ -370,28 +373,9 @@ fn simulate(loan: &Loan, events: &[Event]) -> Result<Plan, ApiError> {
             });
         }
     }
-    // Events after the last installment cannot happen.
-    if let Some(&k) = order.front() {
-        let end = rows
-            .last()
-            .map(|r| r.due_date)
-            .unwrap_or(loan.last_due_date);
-        let field = match events[k] {
-            Event::Prepayment { .. } => "date",
-            Event::RateChange { .. } => "effective_date",
-        };
-        return Err(in_event(
-            k,
-            ApiError::field(
-                field,
-                "event_after_payoff",
-                format!(
-                    "贷款在{}已还清，此日期之后的事项不会发生",
-                    crate::date::compact(end)
-                ),
-            ),
-        ));
-    }
+    // Events after the last installment do not happen (the loan is repaid by then).
+    let mut skipped: Vec<usize> = order.into_iter().collect();
+    skipped.sort_unstable();
     let maturity_date = rows.last().map(|r| r.due_date).ok_or_else(engine_error)?;
     Ok(Plan {
         events: results,
@@ -401,6 +385,7 @@ fn simulate(loan: &Loan, events: &[Event]) -> Result<Plan, ApiError> {
         interest_saved: fen(Decimal::ZERO),
         baseline_interest: fen(interest),
         schedule: rows,
+        skipped,
     })
 }
 
@@ -563,24 +548,35 @@ pub fn seek(
     };
     let (plan, added) = with_prepayment(loan, events, on, mode, most)?;
     if !reached(&plan, &added) {
-        return Err(ApiError::field(
-            "goal",
-            "goal_unreachable",
-            format!(
-                "当日最多可提前还本{}元（须小于贷款余额），仍达不到目标；可考虑提前结清贷款",
-                crate::money::format_thousands(fen(Decimal::from(most * 1000)))
+        let most_text = crate::money::format_thousands(fen(Decimal::from(most * 1000)));
+        // What stops a larger amount: the balance, or one of the citizen's own later events.
+        let own = format!("events[{}]", events.len());
+        let blocker = with_prepayment(loan, events, on, mode, most + 1)
+            .err()
+            .filter(|e| {
+                e.field
+                    .as_deref()
+                    .is_some_and(|f| f.starts_with("events[") && !f.starts_with(&own))
+            });
+        let message = match blocker {
+            Some(e) => format!(
+                "当日提前还本超过{most_text}元后，{}；请调整或删除该项后再测算",
+                e.message
             ),
-        ));
+            None => format!(
+                "当日最多可提前还本{most_text}元（须小于贷款余额），仍达不到目标；可考虑提前结清贷款"
+            ),
+        };
+        return Err(ApiError::field("goal", "goal_unreachable", message));
     }
-    // Smallest k in [1, most] that reaches the goal.
+    // Smallest k in [1, most] that reaches the goal. (An amount that makes one of the
+    // citizen's later events impossible counts as not reaching it.)
     let (mut low, mut high) = (0u64, most);
     while high - low > 1 {
         let mid = low + (high - low) / 2;
-        let (plan, added) = with_prepayment(loan, events, on, mode, mid)?;
-        if reached(&plan, &added) {
-            high = mid;
-        } else {
-            low = mid;
+        match with_prepayment(loan, events, on, mode, mid) {
+            Ok((plan, added)) if reached(&plan, &added) => high = mid,
+            _ => low = mid,
         }
     }
     let (plan, added) = with_prepayment(loan, events, on, mode, high)?;
@@ -957,10 +953,19 @@ mod tests {
         );
         assert_eq!(events[0].date(), ymd(2018, 1, 1));
         let plan = run(&loan, &events).unwrap();
-        // The first due date on or after 2018-01-01 is 2018-01-28: still 3362.48, then 3.1 %.
+        // The first due date on or after 2018-01-01 is 2018-01-28: still 3362.48 at 3.25 %
+        // (interest round(646609.84 × 3.25 / 1200) = 1751.23, principal 1611.25, balance
+        // 644,998.59); then 3.1 % over the 271 left: A = round(644998.59·i·(1+i)^271 /
+        // ((1+i)^271 − 1)), i = 3.1/1200, = 3312.57 (worked with Python's decimal at 60 digits).
         assert_eq!(plan.schedule[0].installment, dec("3362.48"));
+        assert_eq!(plan.schedule[0].balance, dec("644998.59"));
         assert_eq!(plan.events[0].applied_after, Some(ymd(2018, 1, 28)));
-        assert!(plan.schedule[1].installment < dec("3362.48"));
+        assert_eq!(plan.events[0].new_monthly_payment, dec("3312.57"));
+        assert_eq!(plan.events[0].new_remaining_periods, 271);
+        assert_eq!(plan.schedule[1].installment, dec("3312.57"));
+        // 644998.59 × 3.1 / 1200 = 1666.2463575
+        assert_eq!(plan.schedule[1].interest, dec("1666.25"));
+        assert_eq!(plan.maturity_date, ymd(2040, 8, 28));
         assert!(plan.interest_saved > Decimal::ZERO);
     }
 
@@ -994,13 +999,24 @@ mod tests {
             {"kind": "rate_change", "effective_date": "2019-01-01", "annual_rate": "30"}
         ]));
         assert_eq!(e.field.as_deref(), Some("events[0].annual_rate"));
-        // After a payoff nothing more happens.
-        let e = error(serde_json::json!([
-            {"kind": "prepayment", "date": "2018-01-09", "amount": "640000", "mode": "shorter_term"},
-            {"kind": "prepayment", "date": "2019-06-10", "amount": "1000", "mode": "shorter_term"}
-        ]));
-        assert_eq!(e.code, "event_after_payoff");
-        assert_eq!(e.field.as_deref(), Some("events[1].date"));
+    }
+
+    #[test]
+    fn events_after_the_payoff_do_not_happen() {
+        let loan = seed_loan();
+        let events = events(
+            &loan,
+            serde_json::json!([
+                {"kind": "prepayment", "date": "2018-01-09", "amount": "640000", "mode": "shorter_term"},
+                {"kind": "prepayment", "date": "2019-06-10", "amount": "1000", "mode": "shorter_term"},
+                {"kind": "rate_change", "effective_date": "2020-01-01", "annual_rate": "3.1"}
+            ]),
+        );
+        let plan = run(&loan, &events).unwrap();
+        // 6,609.84 left after 20180109 at 3362.48 a month: paid off on 2018-02-28.
+        assert_eq!(plan.maturity_date, ymd(2018, 2, 28));
+        assert_eq!(plan.skipped, vec![1, 2]);
+        assert_eq!(plan.events.len(), 1);
     }
 
     #[test]

@@ -154,3 +154,86 @@ proptest! {
         let _ = shared::account::Password::unmet_rules(&date);
     }
 }
+
+/// 还款规划: events on distinct dates, each strictly between two due dates (a prepayment of a few
+/// thousand, 还款额下降 or 还款额不变) or a rate change (1–8 %).
+fn plan_events(loan: &Loan, picks: &[(u32, u32, bool, u32, bool)]) -> Vec<shared::plan::Event> {
+    let mut seen = std::collections::BTreeSet::new();
+    picks
+        .iter()
+        .filter_map(|&(month, day, rate_change, size, shorter)| {
+            let month = month % loan.remaining_periods.max(1);
+            let due = add_months_on_day(loan.last_due_date, month as i32, loan.due_day())?;
+            let date = due + chrono::Days::new(u64::from(1 + day % 27));
+            seen.insert(date).then_some(())?;
+            Some(if rate_change {
+                shared::plan::Event::RateChange {
+                    effective_date: date,
+                    annual_rate: Decimal::new(i64::from(100 + size % 700), 2),
+                }
+            } else {
+                shared::plan::Event::Prepayment {
+                    date,
+                    amount: ((1 + size % 5) * 1000).to_string(),
+                    mode: if shorter {
+                        AdjustMode::ShorterTerm
+                    } else {
+                        AdjustMode::LowerPayment
+                    },
+                    new_remaining_periods: None,
+                }
+            })
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_plan_pays_the_principal_and_its_interest_and_ignores_input_order(
+        loan in any_loan(),
+        picks in proptest::collection::vec((0u32..120, 0u32..27, any::<bool>(), 0u32..1000, any::<bool>()), 0..5),
+        seed in any::<u64>(),
+    ) {
+        let events = plan_events(&loan, &picks);
+        let plan = shared::plan::run(&loan, &events);
+        // A prepayment may exceed what is left, or fall after the payoff: those are refusals.
+        prop_assume!(plan.is_ok());
+        let plan = plan.unwrap();
+        prop_assert_eq!(plan.total_paid, loan.balance + plan.total_interest);
+        prop_assert_eq!(plan.schedule.last().map(|r| r.balance), Some(Decimal::ZERO.round_dp(2)));
+        let principal: Decimal = plan.schedule.iter().map(|r| r.principal).sum::<Decimal>()
+            + plan.events.iter().filter_map(|e| e.trial.as_ref().map(|t| t.prepay_principal)).sum::<Decimal>();
+        prop_assert_eq!(principal, loan.balance);
+        // The same events in another order (their dates are distinct): the same plan.
+        let mut shuffled = events.clone();
+        let mut state = seed;
+        for i in (1..shuffled.len()).rev() {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            shuffled.swap(i, (state >> 33) as usize % (i + 1));
+        }
+        let again = shared::plan::run(&loan, &shuffled).unwrap();
+        prop_assert_eq!(&again.schedule, &plan.schedule);
+        prop_assert_eq!(again.total_interest, plan.total_interest);
+        prop_assert_eq!(again.maturity_date, plan.maturity_date);
+    }
+
+    #[test]
+    fn a_goal_is_the_smallest_thousand_that_meets_it(loan in any_loan(), percent in 50u32..99) {
+        prop_assume!(loan.method == RepaymentMethod::EqualInstallment && loan.balance > Decimal::from(3000));
+        let on = loan.last_due_date + chrono::Days::new(5);
+        let target = (loan.monthly_payment * Decimal::from(percent) / Decimal::from(100)).round_dp(2);
+        let goal = shared::plan::Goal::PaymentAtMost(target);
+        let found = shared::plan::seek(&loan, &[], on, AdjustMode::LowerPayment, goal);
+        prop_assume!(found.is_ok());
+        let found = found.unwrap();
+        prop_assert!(found.prepayment.new_monthly_payment <= target);
+        prop_assert!((found.amount % Decimal::from(1000)).is_zero());
+        let fewer = found.amount - Decimal::from(1000);
+        if fewer > Decimal::ZERO {
+            let request = PrepaymentRequest::parse(&loan, &on.to_string(), &fewer.to_string(), AdjustMode::LowerPayment, None).unwrap();
+            prop_assert!(prepayment(&loan, &request).unwrap().new_monthly_payment > target);
+        }
+    }
+}

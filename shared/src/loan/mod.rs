@@ -123,7 +123,7 @@ impl Loan {
             return bad("loan.remaining_periods", "剩余期数须在1至600之间");
         }
         if self.monthly_payment <= Decimal::ZERO
-            || self.monthly_payment > self.balance * Decimal::TWO
+            || self.monthly_payment > Decimal::from(MAX_BALANCE)
         {
             return bad("loan.monthly_payment", "月还款额须大于0且在允许范围内");
         }

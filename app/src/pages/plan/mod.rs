@@ -284,14 +284,17 @@ fn Planner(loan: Signal<Option<Loan>>, scenarios: Scenarios) -> impl IntoView {
         let Some(loan) = loan.get() else {
             return Vec::new();
         };
-        scenarios
+        let started = output::now();
+        let plans = scenarios
             .inputs()
             .into_iter()
             .map(|inputs| {
                 shared::plan::parse_events(&loan, &inputs)
                     .and_then(|events| shared::plan::run(&loan, &events).map(|plan| (events, plan)))
             })
-            .collect::<Vec<_>>()
+            .collect::<Vec<_>>();
+        output::PLAN_MS.set(output::now() - started);
+        plans
     });
     let share = move || {
         let loan = loan.get()?;

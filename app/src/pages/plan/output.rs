@@ -93,7 +93,7 @@ pub fn Results(loan: Signal<Option<Loan>>, scenarios: Scenarios, plans: Plans) -
         Some(format!("data:text/csv;charset=utf-8,{encoded}"))
     };
     view! {
-        <section aria-labelledby="plan-results-title">
+        <section aria-labelledby="plan-results-title" data-ms=move || plans.with(|_| PLAN_MS.get().to_string())>
             <h2 id="plan-results-title">{move || format!("{}的结果", NAMES[scenarios.current.get().min(2)])}</h2>
             <DataTable label="各事项的结果" headers=headers(&["事项", "日期", "变更后月还款额", "剩余期数", "到期日期", "变更后贷款余额"])
                 rows=Signal::derive(move || current().map(|plan| plan.events.iter().map(|e| vec![
@@ -188,6 +188,20 @@ fn Comparison(loan: Signal<Option<Loan>>, scenarios: Scenarios, plans: Plans) ->
     }
 }
 
+thread_local! {
+    /// How long the engine took for the last plans and goal, in ms: on the page as `data-ms`
+    /// (read by `end2end/bench/plan.mjs`; the engine only, no rendering).
+    pub static PLAN_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+    static GOAL_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+}
+
+/// The page's clock, in ms (sub-millisecond).
+pub fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
 /// A figure of a plan, as a cell.
 type Pick = fn(&Plan) -> String;
 
@@ -227,10 +241,11 @@ pub fn GoalSeeker(loan: Signal<Option<Loan>>, scenarios: Scenarios, plans: Plans
                 mode: None,
             },
         };
-        Some(
-            shared::plan::parse_goal(&input)
-                .and_then(|(on, mode, goal)| shared::plan::seek(&loan, &events, on, mode, goal)),
-        )
+        let started = now();
+        let found = shared::plan::parse_goal(&input)
+            .and_then(|(on, mode, goal)| shared::plan::seek(&loan, &events, on, mode, goal));
+        GOAL_MS.set(now() - started);
+        Some(found)
     });
     let buys = Memo::new(move |_| {
         let (loan, events) = (loan.get()?, events()?);
@@ -239,7 +254,8 @@ pub fn GoalSeeker(loan: Signal<Option<Loan>>, scenarios: Scenarios, plans: Plans
             .then(|| shared::plan::what_it_buys(&loan, &events, day, &amount.get()))
     });
     view! {
-        <section class="plan-goal no-print" aria-labelledby="plan-goal-title">
+        <section class="plan-goal no-print" aria-labelledby="plan-goal-title"
+            data-ms=move || found.with(|_| GOAL_MS.get().to_string())>
             <h2 id="plan-goal-title">"目标测算"</h2>
             <p class="hint">"在当前方案的基础上，于所选日期再提前还本：达到目标所需的最小金额（1000的倍数），或一笔金额在两种调整方式下的效果。"</p>
             <div class="field">
