@@ -75,6 +75,10 @@ test('a citizen plans on their own loan: two events, a second scenario, the goal
   await page.getByLabel('目标', { exact: true }).selectOption('在某年月前还清');
   await page.getByLabel(/还清年月/).fill('2035-12');
   await expect(page.getByRole('status')).toContainText('需提前还本 97,000.00 元（还款额不变，止贷期提前）：到期日期 20351228');
+  // Its working: the amount reaches the goal, 1,000 less does not.
+  await page.getByText('需提前还本 97,000.00：怎么算的').click();
+  await expect(page.getByText('提前还本97,000.00元：到期日期2035-12-28，达到目标')).toBeVisible();
+  await expect(page.getByText(/^少1000元即96,000.00元：到期日期2036-\d\d-28，达不到目标/)).toBeVisible();
 
   await keepScreenshot(page, testInfo, 'plan');
   // Back: the loan's detail again.

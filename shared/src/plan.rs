@@ -677,6 +677,65 @@ pub fn answer(input: &PlanInput) -> Result<PlanAnswer, ApiError> {
     Ok(PlanAnswer { plan, goal })
 }
 
+/// 怎么算的 of a goal's answer: what the amount gives, and what 1,000 less gives (the search is
+/// exact: one thousand less does not reach the goal).
+pub fn goal_working(
+    loan: &Loan,
+    events: &[Event],
+    goal: Goal,
+    found: &GoalResult,
+) -> crate::loan::working::Working {
+    use crate::money::format_thousands as yuan;
+    let describe = |plan: &Plan, added: &EventResult, base: &Plan| match goal {
+        Goal::FinishBy { .. } => format!("到期日期{}", plan.maturity_date),
+        Goal::PaymentAtMost(_) => format!("变更后月还款额{}", yuan(added.new_monthly_payment)),
+        Goal::InterestSavedAtLeast(_) => format!(
+            "节省利息{}",
+            yuan(base.total_interest - plan.total_interest)
+        ),
+    };
+    let wanted = match goal {
+        Goal::FinishBy { year, month } => format!("在{year}年{month}月或之前还清"),
+        Goal::PaymentAtMost(limit) => format!("月还款额不超过{}", yuan(limit)),
+        Goal::InterestSavedAtLeast(target) => format!("节省利息不少于{}", yuan(target)),
+    };
+    let thousands = (found.amount / Decimal::from(1000)).trunc().mantissa() as u64;
+    let mut steps = vec![format!(
+        "目标：{wanted}。在{}按“{}”提前还本，金额从1000元起按1000元递增（二分查找），每个金额都按试算规则完整计算",
+        found.on,
+        found.mode.label()
+    )];
+    if let Ok(base) = run(loan, events) {
+        if let Ok((plan, added)) = with_prepayment(loan, events, found.on, found.mode, thousands) {
+            steps.push(format!(
+                "提前还本{}元：{}，达到目标",
+                yuan(found.amount),
+                describe(&plan, &added, &base)
+            ));
+        }
+        if thousands > 1 {
+            match with_prepayment(loan, events, found.on, found.mode, thousands - 1) {
+                Ok((plan, added)) => steps.push(format!(
+                    "少1000元即{}元：{}，达不到目标，所以{}元是最小金额",
+                    yuan(found.amount - Decimal::from(1000)),
+                    describe(&plan, &added, &base),
+                    yuan(found.amount)
+                )),
+                Err(e) => steps.push(format!(
+                    "少1000元即{}元时无法办理：{}",
+                    yuan(found.amount - Decimal::from(1000)),
+                    e.message
+                )),
+            }
+        }
+    }
+    crate::loan::working::Working {
+        figure: "需提前还本",
+        value: yuan(found.amount),
+        steps,
+    }
+}
+
 /// 怎么算的 of a plan: each event's figures, and the totals.
 pub fn workings(loan: &Loan, plan: &Plan) -> Vec<crate::loan::working::Working> {
     use crate::loan::working::{annuity, prepayment as prepayment_working, Working};
@@ -1121,6 +1180,27 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("goal.on"));
+    }
+
+    #[test]
+    fn the_goal_working_shows_the_thousand_less() {
+        let loan = seed_loan();
+        let goal = Goal::FinishBy {
+            year: 2035,
+            month: 12,
+        };
+        let found = seek(&loan, &[], ymd(2018, 1, 9), AdjustMode::ShorterTerm, goal).unwrap();
+        let w = goal_working(&loan, &[], goal, &found);
+        assert_eq!(w.value, "98,000.00");
+        assert_eq!(
+            w.steps[1],
+            "提前还本98,000.00元：到期日期2035-12-28，达到目标"
+        );
+        assert!(
+            w.steps[2].starts_with("少1000元即97,000.00元：到期日期2036-"),
+            "{:?}",
+            w.steps
+        );
     }
 
     #[test]

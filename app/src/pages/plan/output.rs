@@ -242,8 +242,9 @@ pub fn GoalSeeker(loan: Signal<Option<Loan>>, scenarios: Scenarios, plans: Plans
             },
         };
         let started = now();
-        let found = shared::plan::parse_goal(&input)
-            .and_then(|(on, mode, goal)| shared::plan::seek(&loan, &events, on, mode, goal));
+        let found = shared::plan::parse_goal(&input).and_then(|(on, mode, goal)| {
+            shared::plan::seek(&loan, &events, on, mode, goal).map(|found| (found, goal))
+        });
         GOAL_MS.set(now() - started);
         Some(found)
     });
@@ -276,13 +277,17 @@ pub fn GoalSeeker(loan: Signal<Option<Loan>>, scenarios: Scenarios, plans: Plans
                 <input id="goal-target" type="text" autocomplete="off" bind:value=target />
             </div>
             <p class="goal__answer" role="status">{move || found.get().map(|r| match r {
-                Ok(g) => format!(
+                Ok((g, _)) => format!(
                     "需提前还本 {} 元（{}）：到期日期 {}，变更后月还款额 {}，与不做变更相比节省利息 {} 元（本次提前还本节省 {} 元）。",
                     yuan(g.amount), g.mode.label(), compact(g.maturity_date), yuan(g.prepayment.new_monthly_payment),
                     yuan(g.interest_saved), yuan(g.interest_saved_by_prepayment)
                 ),
                 Err(e) => e.message,
             })}</p>
+            <Workings workings=Signal::derive(move || match (found.get(), loan.get(), events()) {
+                (Some(Ok((g, goal))), Some(loan), Some(events)) => vec![shared::plan::goal_working(&loan, &events, goal, &g)],
+                _ => Vec::new(),
+            }) />
             <div class="field">
                 <label for="goal-amount">"这笔钱能做什么：提前还本金额（元）"</label>
                 <input id="goal-amount" type="text" inputmode="decimal" autocomplete="off" bind:value=amount />
