@@ -94,7 +94,8 @@ test('the schedule after the events: CSV with Chinese headers, a print view, the
     window.print = () => { (window as unknown as { printed: boolean }).printed = true; };
   });
   await page.goto(`/loans/${loan}/plan`);
-  await addPrepayment(page, 1, '2018-01-10', '10000', '还款额不变，止贷期提前');
+  // Typed with a thousands separator: the share link must carry it intact.
+  await addPrepayment(page, 1, '2018-01-10', '10,000', '还款额不变，止贷期提前');
   await expect(eventRow(page, 1)).toContainText('266');
   await expect(page.getByText('还款计划（共266期）')).toBeVisible();
 

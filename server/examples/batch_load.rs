@@ -32,6 +32,7 @@ fn seed_loan() -> Loan {
         arrears: Default::default(),
         status: LoanStatus::Normal,
         disbursement_date: Some(day(2015, 8, 28)),
+        due_day: None,
     }
 }
 

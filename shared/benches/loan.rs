@@ -21,6 +21,7 @@ fn seed_loan() -> Loan {
         arrears: Decimal::ZERO,
         status: LoanStatus::Normal,
         disbursement_date: Some(ymd(2015, 8, 28)),
+        due_day: None,
     }
 }
 

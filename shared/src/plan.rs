@@ -151,18 +151,9 @@ pub fn parse_events(loan: &Loan, inputs: &[EventInput]) -> Result<Vec<Event>, Ap
                         ),
                     ));
                 }
-                let rate = parse_amount("annual_rate", "年利率", annual_rate)
+                // As the calculator takes a rate: up to four decimals, "%" allowed, 0 < rate ≤ 24.
+                let rate = crate::loan::calculator::parse_rate(annual_rate)
                     .map_err(|e| in_event(index, e))?;
-                if rate <= Decimal::ZERO || rate > Decimal::from(24) {
-                    return Err(in_event(
-                        index,
-                        ApiError::field(
-                            "annual_rate",
-                            "rate_out_of_range",
-                            "年利率须大于0且不超过24%",
-                        ),
-                    ));
-                }
                 Ok(Event::RateChange {
                     effective_date,
                     annual_rate: rate,
@@ -256,6 +247,7 @@ fn simulate(loan: &Loan, events: &[Event]) -> Result<Plan, ApiError> {
     order.sort_by_key(|&k| (events[k].date(), k));
     let mut order = std::collections::VecDeque::from(order);
     let mut state = loan.clone();
+    let mut after_payoff: Vec<usize> = Vec::new();
     let mut rows: Vec<ScheduleRow> = Vec::with_capacity(state.remaining_periods as usize);
     let mut results = Vec::with_capacity(events.len());
     let (mut interest, mut paid) = (Decimal::ZERO, Decimal::ZERO);
@@ -334,7 +326,12 @@ fn simulate(loan: &Loan, events: &[Event]) -> Result<Plan, ApiError> {
             interest: row_interest,
             balance: state.balance,
         });
-        // Right after it: the rate changes that were waiting for it, in their order.
+        // Right after it: the rate changes that were waiting for it, in their order (after the
+        // last installment there is nothing left to reprice: they do not happen).
+        if state.balance <= Decimal::ZERO || state.remaining_periods == 0 {
+            after_payoff.extend(armed);
+            continue;
+        }
         for k in armed {
             let Event::RateChange { annual_rate, .. } = &events[k] else {
                 continue;
@@ -374,7 +371,7 @@ fn simulate(loan: &Loan, events: &[Event]) -> Result<Plan, ApiError> {
         }
     }
     // Events after the last installment do not happen (the loan is repaid by then).
-    let mut skipped: Vec<usize> = order.into_iter().collect();
+    let mut skipped: Vec<usize> = order.into_iter().chain(after_payoff).collect();
     skipped.sort_unstable();
     let maturity_date = rows.last().map(|r| r.due_date).ok_or_else(engine_error)?;
     Ok(Plan {
@@ -431,6 +428,7 @@ pub fn parse_goal(input: &GoalInput) -> Result<(NaiveDate, AdjustMode, Goal), Ap
     };
     Ok(match input {
         GoalInput::FinishBy { on: date, month } => {
+            let month = crate::money::normalize_width(month);
             let parsed = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d")
                 .map_err(|_| {
                     ApiError::field(
@@ -477,14 +475,52 @@ fn with_prepayment(
     mode: AdjustMode,
     thousands: u64,
 ) -> Result<(Plan, EventResult), ApiError> {
+    with_amount(loan, events, on, mode, &(thousands * 1000).to_string())
+}
+
+/// The plan with one more prepayment of `amount` on `on` (after the citizen's events of that
+/// date); its own errors are the goal's fields (`goal.on`, `goal.amount`), without an event number.
+fn with_amount(
+    loan: &Loan,
+    events: &[Event],
+    on: NaiveDate,
+    mode: AdjustMode,
+    amount: &str,
+) -> Result<(Plan, EventResult), ApiError> {
     let mut all = events.to_vec();
     all.push(Event::Prepayment {
         date: on,
-        amount: (thousands * 1000).to_string(),
+        amount: amount.to_owned(),
         mode,
         new_remaining_periods: None,
     });
-    let plan = simulate(loan, &all)?;
+    let own = format!("events[{}].", events.len());
+    let plan = simulate(loan, &all).map_err(|mut e| {
+        if let Some(field) = e.field.as_deref().and_then(|f| f.strip_prefix(&own)) {
+            e.field = Some(
+                if field == "date" {
+                    "goal.on"
+                } else {
+                    "goal.amount"
+                }
+                .into(),
+            );
+            if let Some((_, message)) = e.message.split_once('：') {
+                e.message = message.to_owned();
+            }
+        }
+        e
+    })?;
+    if plan.skipped.contains(&events.len()) {
+        return Err(ApiError::field(
+            "goal.on",
+            "goal_after_payoff",
+            format!(
+                "提前还款日期须早于贷款还清日期{}",
+                crate::date::compact(plan.maturity_date)
+            ),
+        ));
+    }
     let added = plan
         .events
         .iter()
@@ -504,27 +540,27 @@ pub fn seek(
     goal: Goal,
 ) -> Result<GoalResult, ApiError> {
     let base = run(loan, events)?;
-    let goal_error = |e: ApiError| {
-        let mut e = e;
-        if e.field
-            .as_deref()
-            .is_some_and(|f| f.starts_with(&format!("events[{}]", events.len())))
-        {
-            // The added prepayment's own date/amount errors are the goal's.
-            e.field = Some(match e.field.as_deref() {
-                Some(f) if f.ends_with(".date") => "goal.on".into(),
-                _ => "goal.amount".into(),
-            });
-            e.message = e
-                .message
-                .split_once('：')
-                .map(|(_, m)| m.to_owned())
-                .unwrap_or(e.message);
+    // Reached without any prepayment: nothing to seek.
+    let already = match goal {
+        Goal::FinishBy { year, month } => {
+            (base.maturity_date.year(), base.maturity_date.month()) <= (year, month)
         }
-        e
+        Goal::PaymentAtMost(limit) => base
+            .schedule
+            .iter()
+            .find(|r| r.due_date > on)
+            .is_some_and(|r| r.installment <= limit),
+        Goal::InterestSavedAtLeast(_) => false,
     };
+    if already {
+        return Err(ApiError::field(
+            "goal",
+            "goal_already_met",
+            "按当前方案已达到目标，无需再提前还本",
+        ));
+    }
     // 1,000 must be possible on that date (the date's own rules, the loan's state).
-    with_prepayment(loan, events, on, mode, 1).map_err(goal_error)?;
+    with_prepayment(loan, events, on, mode, 1)?;
     // The largest amount the rules allow: below the balance on that date.
     let (mut low, mut high) = (
         1u64,
@@ -607,20 +643,7 @@ pub fn what_it_buys(
     [AdjustMode::LowerPayment, AdjustMode::ShorterTerm]
         .into_iter()
         .map(|mode| {
-            let mut all = events.to_vec();
-            all.push(Event::Prepayment {
-                date: on,
-                amount: amount.to_owned(),
-                mode,
-                new_remaining_periods: None,
-            });
-            let plan = simulate(loan, &all)?;
-            let added = plan
-                .events
-                .iter()
-                .find(|e| e.index == events.len())
-                .cloned()
-                .ok_or_else(engine_error)?;
+            let (plan, added) = with_amount(loan, events, on, mode, amount)?;
             Ok((
                 mode,
                 GoalResult {
@@ -701,7 +724,7 @@ pub fn goal_working(
     };
     let thousands = (found.amount / Decimal::from(1000)).trunc().mantissa() as u64;
     let mut steps = vec![format!(
-        "目标：{wanted}。在{}按“{}”提前还本，金额从1000元起按1000元递增（二分查找），每个金额都按试算规则完整计算",
+        "目标：{wanted}。在{}按“{}”提前还本：在1000的倍数中二分查找，每个金额都按试算规则完整计算整个还款计划",
         found.on,
         found.mode.label()
     )];
@@ -749,7 +772,7 @@ pub fn workings(loan: &Loan, plan: &Plan) -> Vec<crate::loan::working::Working> 
             _ => {
                 let after = event.applied_after.unwrap_or(event.date);
                 let mut steps = vec![format!(
-                    "生效日期{}之后的第一个约定还款日{}仍按原利率还款；之后按新年利率{}%、剩余{}期、余额{}重新计算，到期日期不变",
+                    "生效日期{}当日或之后的第一个约定还款日{}仍按原利率还款；之后按新年利率{}%、剩余{}期、余额{}重新计算，到期日期不变",
                     event.date,
                     after,
                     event.annual_rate.normalize(),
@@ -840,6 +863,7 @@ mod tests {
             arrears: Decimal::ZERO,
             status: LoanStatus::Normal,
             disbursement_date: Some(ymd(2015, 4, 15)),
+            due_day: None,
         }
     }
 
@@ -1201,6 +1225,108 @@ mod tests {
             "{:?}",
             w.steps
         );
+    }
+
+    #[test]
+    fn a_loan_due_on_the_31st_stays_due_on_the_31st_after_its_maturity_moves_into_february() {
+        // 10,000.00 at 6 %, due on the 31st (as the fund records it), 27 periods from 2018-01-31:
+        // maturity 2020-04-30.
+        let loan = Loan {
+            remaining_periods: 27,
+            monthly_payment: crate::loan::amortization::equal_installment(
+                dec("10000"),
+                monthly_rate(dec("6")),
+                27,
+            )
+            .unwrap(),
+            last_due_date: ymd(2018, 1, 31),
+            maturity_date: ymd(2020, 4, 30),
+            due_day: Some(31),
+            ..small(RepaymentMethod::EqualInstallment, "10000", "1")
+        };
+        // 还款额不变 with 1,000: two periods fewer, maturity 2020-02-29 — still due on the 31st.
+        let events = events(
+            &loan,
+            serde_json::json!([{"kind": "prepayment", "date": "2018-02-10", "amount": "1000", "mode": "shorter_term"}]),
+        );
+        let plan = run(&loan, &events).unwrap();
+        assert_eq!(plan.events[0].new_remaining_periods, 25);
+        assert_eq!(plan.events[0].new_maturity_date, ymd(2020, 2, 29));
+        let dates: Vec<NaiveDate> = plan.schedule.iter().take(3).map(|r| r.due_date).collect();
+        assert_eq!(
+            dates,
+            vec![ymd(2018, 2, 28), ymd(2018, 3, 31), ymd(2018, 4, 30)]
+        );
+        assert_eq!(plan.schedule[23].due_date, ymd(2020, 1, 31));
+        assert_eq!(plan.maturity_date, ymd(2020, 2, 29));
+    }
+
+    #[test]
+    fn the_reviews_edge_cases() {
+        // A rate change due with the very last installment: nothing is left to reprice.
+        let mut last = small(RepaymentMethod::EqualInstallment, "3000", "3015.00");
+        last.remaining_periods = 1;
+        last.maturity_date = ymd(2018, 2, 15);
+        let events = events(
+            &last,
+            serde_json::json!([{"kind": "rate_change", "annual_rate": "3.325"}]),
+        );
+        assert_eq!(events[0].date(), ymd(2019, 1, 1));
+        let plan = run(&last, &events).unwrap();
+        assert_eq!(plan.skipped, vec![0]);
+        assert!(workings(&last, &plan).iter().all(|w| !w.value.is_empty()));
+        let events = parse_events(
+            &last,
+            &[EventInput::RateChange {
+                effective_date: Some("2018-02-01".into()),
+                annual_rate: "3.325%".into(),
+            }],
+        )
+        .unwrap();
+        let plan = run(&last, &events).unwrap();
+        assert_eq!(plan.skipped, vec![0]);
+        // A goal the plan meets already.
+        let loan = seed_loan();
+        let e = seek(
+            &loan,
+            &[],
+            ymd(2018, 1, 9),
+            AdjustMode::ShorterTerm,
+            Goal::FinishBy {
+                year: 2041,
+                month: 1,
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "goal_already_met");
+        // A goal dated after the payoff.
+        let early = events_of(
+            &loan,
+            serde_json::json!([
+                {"kind": "prepayment", "date": "2018-01-09", "amount": "640000", "mode": "shorter_term"}
+            ]),
+        );
+        let e = seek(
+            &loan,
+            &early,
+            ymd(2019, 1, 9),
+            AdjustMode::ShorterTerm,
+            Goal::FinishBy {
+                year: 2010,
+                month: 1,
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("goal.on"));
+        assert_eq!(e.code, "goal_after_payoff");
+        // What an amount buys: its errors are the amount's, without an event number.
+        let e = what_it_buys(&loan, &[], ymd(2018, 1, 9), "1500").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("goal.amount"));
+        assert_eq!(e.message, "提前还本金额须为1000的倍数");
+    }
+
+    fn events_of(loan: &Loan, inputs: serde_json::Value) -> Vec<Event> {
+        events(loan, inputs)
     }
 
     #[test]

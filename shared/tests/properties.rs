@@ -38,6 +38,7 @@ prop_compose! {
             method, balance, annual_rate, remaining_periods: periods, monthly_payment, last_due_date,
             maturity_date: add_months_on_day(last_due_date, periods as i32, due_day).unwrap(),
             arrears: Decimal::ZERO, status: LoanStatus::Normal, disbursement_date: Some(last_due_date),
+            due_day: Some(due_day),
         }
     }
 }
@@ -139,7 +140,7 @@ proptest! {
             balance: Decimal::new(balance, 2), annual_rate: Decimal::new(rate, 2), remaining_periods: periods,
             monthly_payment: Decimal::new(payment, 2), last_due_date: self::date(last.abs() % 40000),
             maturity_date: self::date(maturity.abs() % 40000), arrears: Decimal::ZERO,
-            status: LoanStatus::Normal, disbursement_date: None,
+            status: LoanStatus::Normal, disbursement_date: None, due_day: None,
         };
         let policy = Policy::default();
         for mode in AdjustMode::ALL {

@@ -228,6 +228,7 @@ pub(super) fn loan_row(fields: &HashMap<String, String>) -> std::result::Result<
         arrears: shared::money::from_fen(money(fields, "arrears", "拖欠金额")?),
         status,
         disbursement_date: Some(date(fields, "disbursement_date")?),
+        due_day: None,
     };
     if status == LoanStatus::Normal {
         loan.check().map_err(|e| {

@@ -13,7 +13,7 @@ use sqlx::Row;
 
 pub const LOAN_COLUMNS: &str = "borrower_no, status, disbursement_date, amount_fen, term_months, balance_fen, loan_type, \
      house_address, annual_rate, method, remaining_periods, monthly_payment_fen, last_due_date, maturity_date, \
-     arrears_fen, repay_card_holder, repay_card_bank, repay_card_number, version";
+     arrears_fen, repay_card_holder, repay_card_bank, repay_card_number, version, due_day";
 
 /// One loan row, typed.
 #[derive(Debug, Clone)]
@@ -62,6 +62,10 @@ pub fn record(row: &AnyRow) -> Result<LoanRecord> {
             arrears: from_fen(row.try_get("arrears_fen")?),
             status,
             disbursement_date: Some(disbursement),
+            // The recorded due day: a maturity moved into a short month must not move it.
+            due_day: u32::try_from(row.try_get::<i64, _>("due_day")?)
+                .ok()
+                .filter(|day| (1..=31).contains(day)),
         },
         amount: from_fen(row.try_get("amount_fen")?),
         term_months: u32::try_from(row.try_get::<i64, _>("term_months")?).unwrap_or(0),

@@ -18,7 +18,7 @@ pub fn monthly_rate(annual_rate_percent: Decimal) -> Decimal {
 }
 
 /// `base^exponent` by squaring; `None` on overflow.
-fn pow(base: Decimal, mut exponent: u32) -> Option<Decimal> {
+pub(crate) fn pow(base: Decimal, mut exponent: u32) -> Option<Decimal> {
     let mut result = Decimal::ONE;
     let mut square = base;
     while exponent > 0 {

@@ -21,7 +21,7 @@ pub struct LoanTerms<'a> {
 }
 
 /// 年利率 in percent: a positive number with at most four decimals, at most 24.
-fn parse_rate(input: &str) -> Result<Decimal, ApiError> {
+pub(crate) fn parse_rate(input: &str) -> Result<Decimal, ApiError> {
     let text = normalize_width(input);
     let text = text.trim().trim_end_matches('%').trim();
     let invalid =
@@ -113,6 +113,7 @@ impl LoanTerms<'_> {
             arrears: Decimal::ZERO,
             status: LoanStatus::Normal,
             disbursement_date: None,
+            due_day: None,
         };
         loan.check()?;
         Ok(loan)

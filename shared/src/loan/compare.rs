@@ -20,6 +20,8 @@ pub fn after_prepayment(loan: &Loan, trial: &PrepaymentTrial) -> Loan {
         remaining_periods: trial.new_remaining_periods,
         monthly_payment,
         maturity_date: trial.new_maturity_date,
+        // The due day stays what it was, even when the new maturity falls in a short month.
+        due_day: Some(loan.due_day()),
         ..loan.clone()
     }
 }

@@ -83,6 +83,11 @@ pub struct Loan {
     /// 放款日期, needed for the 360-month limit of 调整月还款额.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disbursement_date: Option<NaiveDate>,
+    /// 约定还款日 (1–31) as the fund records it; without it, the maturity date's day. It matters
+    /// once a change moves the maturity into a short month: a loan due on the 31st maturing on
+    /// 2040-02-29 is still due on the 31st (30th, 28th/29th) of the other months.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_day: Option<u32>,
 }
 
 /// The largest balance the engine accepts: far above any housing loan, and it keeps every product
@@ -93,7 +98,7 @@ const MAX_PERIODS: u32 = 600;
 impl Loan {
     /// The monthly due day (约定还款日): the maturity date's day of month.
     pub fn due_day(&self) -> u32 {
-        self.maturity_date.day()
+        self.due_day.unwrap_or_else(|| self.maturity_date.day())
     }
 
     /// The next due date: the last due date plus one month on the due day, clamped to the month's
@@ -134,6 +139,9 @@ impl Loan {
         }
         if self.arrears < Decimal::ZERO {
             return bad("loan.arrears", "拖欠金额不能为负数");
+        }
+        if self.due_day.is_some_and(|day| !(1..=31).contains(&day)) {
+            return bad("loan.due_day", "约定还款日须在1至31之间");
         }
         if self.maturity_date <= self.last_due_date {
             return bad("loan.maturity_date", "到期日期须晚于上次还款日");
@@ -182,6 +190,7 @@ pub(crate) mod tests {
             arrears: Decimal::ZERO,
             status: LoanStatus::Normal,
             disbursement_date: Some(ymd(2015, 8, 28)),
+            due_day: None,
         }
     }
 

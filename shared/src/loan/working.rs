@@ -202,10 +202,12 @@ fn installment_steps(
 /// 等额本息: A = B·i·(1+i)^n ÷ ((1+i)^n − 1), with the numbers.
 pub fn annuity(balance: Decimal, annual: Decimal, periods: u32) -> Vec<String> {
     let i = monthly_rate(annual);
-    let mut growth = Decimal::ONE;
-    for _ in 0..periods {
-        growth *= Decimal::ONE + i;
-    }
+    // The engine's own power; nothing to divide when nothing is left.
+    let Some(growth) = super::amortization::pow(Decimal::ONE + i, periods)
+        .filter(|g| periods > 0 && *g > Decimal::ONE)
+    else {
+        return vec![format!("余额 {}，无剩余期数：不再还款", yuan(balance))];
+    };
     let exact = balance * i * growth / (growth - Decimal::ONE);
     vec![
         "等额本息：月还款额 = 余额 × i × (1+i)^n ÷ ((1+i)^n − 1)".into(),

@@ -27,6 +27,8 @@ struct SharedPlan {
     remaining_periods: String,
     last_due_date: String,
     monthly_payment: String,
+    /// 约定还款日, when the loan's own is known (a citizen's loan shared).
+    due_day: Option<u32>,
     scenarios: Vec<Vec<EventInput>>,
 }
 
@@ -62,7 +64,7 @@ impl SharedPlan {
                             let periods = new_remaining_periods
                                 .map(|n| n.to_string())
                                 .unwrap_or_default();
-                            format!("P,{date},{amount},{code},{periods}")
+                            format!("P,{},{},{code},{periods}", esc(date), esc(amount))
                         }
                         EventInput::RateChange {
                             effective_date,
@@ -76,27 +78,32 @@ impl SharedPlan {
                     .join(";")
             })
             .collect();
-        let text = format!(
-            "m={method}&b={}&r={}&n={}&d={}&p={}&s={}",
-            self.balance,
-            self.annual_rate,
-            self.remaining_periods,
-            self.last_due_date,
-            self.monthly_payment,
+        format!(
+            "m={method}&b={}&r={}&n={}&d={}&p={}&u={}&s={}",
+            esc(&self.balance),
+            esc(&self.annual_rate),
+            esc(&self.remaining_periods),
+            esc(&self.last_due_date),
+            esc(&self.monthly_payment),
+            self.due_day.map(|d| d.to_string()).unwrap_or_default(),
             scenarios.join("|")
-        );
-        // Only digits, dots, dashes and the separators: still escaped, whatever a field held.
-        js_sys::encode_uri_component(&text)
-            .as_string()
-            .unwrap_or_default()
+        )
     }
 
-    fn decode(encoded: &str) -> Option<SharedPlan> {
-        let text = js_sys::decode_uri_component(encoded).ok()?.as_string()?;
+    /// Each value is unescaped after the split, so a value may hold any separator (a typed
+    /// "10,000"); an unknown or malformed part is ignored.
+    fn decode(text: &str) -> Option<SharedPlan> {
+        // A link escaped as a whole (older links, or a hand-made one) is unescaped first.
+        let text = if text.contains('&') {
+            text.to_owned()
+        } else {
+            unesc(text)
+        };
         let mut plan = SharedPlan::default();
         for pair in text.split('&') {
-            let (name, value) = pair.split_once('=')?;
-            let value = value.to_owned();
+            let Some((name, value)) = pair.split_once('=') else {
+                continue;
+            };
             match name {
                 "m" => {
                     plan.method = Some(if value == "2" {
@@ -105,11 +112,12 @@ impl SharedPlan {
                         RepaymentMethod::EqualInstallment
                     })
                 }
-                "b" => plan.balance = value,
-                "r" => plan.annual_rate = value,
-                "n" => plan.remaining_periods = value,
-                "d" => plan.last_due_date = value,
-                "p" => plan.monthly_payment = value,
+                "b" => plan.balance = unesc(value),
+                "r" => plan.annual_rate = unesc(value),
+                "n" => plan.remaining_periods = unesc(value),
+                "d" => plan.last_due_date = unesc(value),
+                "p" => plan.monthly_payment = unesc(value),
+                "u" => plan.due_day = value.parse().ok().filter(|d| (1..=31).contains(d)),
                 "s" => {
                     plan.scenarios = value
                         .split('|')
@@ -129,12 +137,26 @@ impl SharedPlan {
     }
 }
 
+/// A value of the share link, escaped (`,` `;` `|` `&` `=` and anything else not plain).
+fn esc(value: &str) -> String {
+    js_sys::encode_uri_component(value)
+        .as_string()
+        .unwrap_or_default()
+}
+
+fn unesc(value: &str) -> String {
+    js_sys::decode_uri_component(value)
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
 fn decode_event(text: &str) -> Option<EventInput> {
     let fields: Vec<&str> = text.split(',').collect();
     match fields.as_slice() {
         ["P", date, amount, mode, periods @ ..] => Some(EventInput::Prepayment {
-            date: (*date).to_owned(),
-            amount: (*amount).to_owned(),
+            date: unesc(date),
+            amount: unesc(amount),
             mode: MODES
                 .iter()
                 .find(|(_, c)| c == mode)
@@ -142,8 +164,8 @@ fn decode_event(text: &str) -> Option<EventInput> {
             new_remaining_periods: periods.first().and_then(|p| p.parse().ok()),
         }),
         ["R", date, rate] => Some(EventInput::RateChange {
-            effective_date: Some((*date).to_owned()).filter(|d| !d.is_empty()),
-            annual_rate: (*rate).to_owned(),
+            effective_date: Some(unesc(date)).filter(|d| !d.is_empty()),
+            annual_rate: unesc(rate),
         }),
         _ => None,
     }
@@ -166,6 +188,14 @@ fn public_loan(shared: &SharedPlan, method: RepaymentMethod) -> Result<Loan, sha
         last_due_date: &shared.last_due_date,
     }
     .loan()?;
+    if let Some(day) = shared.due_day {
+        loan.due_day = Some(day);
+        if let Some(maturity) =
+            shared::date::add_months_on_day(loan.last_due_date, loan.remaining_periods as i32, day)
+        {
+            loan.maturity_date = maturity;
+        }
+    }
     if !shared.monthly_payment.trim().is_empty() {
         loan.monthly_payment =
             shared::money::parse_amount("monthly_payment", "月还款额", &shared.monthly_payment)?;
@@ -191,6 +221,7 @@ pub fn PublicPlan() -> impl IntoView {
             remaining_periods: periods.get(),
             last_due_date: last_due.get(),
             monthly_payment: payment.get(),
+            due_day: opened.due_day,
             ..SharedPlan::default()
         };
         public_loan(&terms, method.get())
@@ -233,7 +264,14 @@ pub fn PublicPlan() -> impl IntoView {
                     <label for="plan-last-due">"上次还款日"</label>
                     <input id="plan-last-due" type="date" bind:value=last_due />
                 </div>
-                {field("plan-payment", "月还款额（元，选填：按贷款合同；不填则按公式计算）", payment, "decimal")}
+                <div class="field">
+                    <label for="plan-payment">{move || if method.get() == RepaymentMethod::EqualPrincipal {
+                        "每月本金（元，选填：按贷款合同；不填则按公式计算）"
+                    } else {
+                        "月还款额（元，选填：按贷款合同；不填则按公式计算）"
+                    }}</label>
+                    <input id="plan-payment" type="text" inputmode="decimal" autocomplete="off" bind:value=payment />
+                </div>
                 <p class="form__message" role="alert">{loan_error}</p>
             </form>
             <Planner loan=Signal::derive(move || loan.get().ok()) scenarios />
@@ -305,6 +343,7 @@ fn Planner(loan: Signal<Option<Loan>>, scenarios: Scenarios) -> impl IntoView {
             remaining_periods: loan.remaining_periods.to_string(),
             last_due_date: loan.last_due_date.to_string(),
             monthly_payment: loan.monthly_payment.to_string(),
+            due_day: Some(loan.due_day()),
             scenarios: scenarios.inputs(),
         };
         let origin = web_sys::window()?.location().origin().ok()?;

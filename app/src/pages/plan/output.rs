@@ -104,6 +104,11 @@ pub fn Results(loan: Signal<Option<Loan>>, scenarios: Scenarios, plans: Plans) -
                     compact(e.new_maturity_date),
                     yuan(e.balance_after),
                 ]).collect()).unwrap_or_default()) />
+            <p class="note">{move || current().filter(|p| !p.skipped.is_empty()).map(|p| format!(
+                "{}在贷款还清（{}）之后，不会发生。",
+                p.skipped.iter().map(|k| format!("第{}项", k + 1)).collect::<Vec<_>>().join("、"),
+                compact(p.maturity_date)
+            ))}</p>
             <FiguresTable label="方案合计" rows=summary />
             <Workings workings />
             <Comparison loan scenarios plans />
