@@ -50,37 +50,9 @@ pub async fn run(cli: Cli) -> Result<bool, Failure> {
         Command::Serve(args) => serve(*args).await.map(|()| true),
         Command::Trial(args) => {
             let (_, policy) = load_rules(&args)?;
-            let mut input = String::new();
-            std::io::stdin()
-                .read_to_string(&mut input)
-                .map_err(|e| format!("cannot read standard input: {e}"))?;
-            match tools::trial(&input, &policy) {
-                Ok(output) => {
-                    println!("{output}");
-                    Ok(true)
-                }
-                Err(output) => {
-                    println!("{output}");
-                    Ok(false)
-                }
-            }
+            json_tool(|input| tools::trial(input, &policy))
         }
-        Command::Plan => {
-            let mut input = String::new();
-            std::io::stdin()
-                .read_to_string(&mut input)
-                .map_err(|e| format!("cannot read standard input: {e}"))?;
-            match tools::plan(&input) {
-                Ok(output) => {
-                    println!("{output}");
-                    Ok(true)
-                }
-                Err(output) => {
-                    println!("{output}");
-                    Ok(false)
-                }
-            }
-        }
+        Command::Plan => json_tool(tools::plan),
         Command::Batch(args) => {
             let (_, policy) = load_rules(&args.policy)?;
             let clock = match &args.clock {
@@ -162,6 +134,21 @@ pub async fn run(cli: Cli) -> Result<bool, Failure> {
             Ok(true)
         }
     }
+}
+
+/// `hpf trial` and `hpf plan`: a JSON object on stdin, the answer (or the error object, with a
+/// non-zero exit) on stdout.
+fn json_tool(run: impl FnOnce(&str) -> Result<String, String>) -> Result<bool, Failure> {
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    let (output, ok) = match run(&input) {
+        Ok(output) => (output, true),
+        Err(output) => (output, false),
+    };
+    println!("{output}");
+    Ok(ok)
 }
 
 async fn serve(args: ServeArgs) -> Result<(), Failure> {

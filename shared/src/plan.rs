@@ -617,17 +617,36 @@ pub fn seek(
     }
     let (plan, added) = with_prepayment(loan, events, on, mode, high)?;
     let baseline = simulate(loan, &[])?;
-    Ok(GoalResult {
-        amount: fen(Decimal::from(high * 1000)),
-        on,
-        mode,
-        prepayment: added,
-        maturity_date: plan.maturity_date,
-        total_interest: plan.total_interest,
-        total_paid: plan.total_paid,
-        interest_saved: fen(baseline.total_interest - plan.total_interest),
-        interest_saved_by_prepayment: fen(base.total_interest - plan.total_interest),
-    })
+    Ok(GoalResult::of(on, mode, added, &plan, &base, &baseline))
+}
+
+impl GoalResult {
+    /// The prepayment `added` on `on` and the `plan` it gives, against the plan without it
+    /// (`base`) and the loan as it stands (`baseline`).
+    fn of(
+        on: NaiveDate,
+        mode: AdjustMode,
+        added: EventResult,
+        plan: &Plan,
+        base: &Plan,
+        baseline: &Plan,
+    ) -> GoalResult {
+        GoalResult {
+            amount: added
+                .trial
+                .as_ref()
+                .map(|t| t.prepay_principal)
+                .unwrap_or_default(),
+            on,
+            mode,
+            prepayment: added,
+            maturity_date: plan.maturity_date,
+            total_interest: plan.total_interest,
+            total_paid: plan.total_paid,
+            interest_saved: fen(baseline.total_interest - plan.total_interest),
+            interest_saved_by_prepayment: fen(base.total_interest - plan.total_interest),
+        }
+    }
 }
 
 /// What `amount` on `on` buys in each 调整方式 that needs no further input (还款额下降,
@@ -646,21 +665,7 @@ pub fn what_it_buys(
             let (plan, added) = with_amount(loan, events, on, mode, amount)?;
             Ok((
                 mode,
-                GoalResult {
-                    amount: added
-                        .trial
-                        .as_ref()
-                        .map(|t| t.prepay_principal)
-                        .unwrap_or_default(),
-                    on,
-                    mode,
-                    prepayment: added,
-                    maturity_date: plan.maturity_date,
-                    total_interest: plan.total_interest,
-                    total_paid: plan.total_paid,
-                    interest_saved: fen(baseline.total_interest - plan.total_interest),
-                    interest_saved_by_prepayment: fen(base.total_interest - plan.total_interest),
-                },
+                GoalResult::of(on, mode, added, &plan, &base, &baseline),
             ))
         })
         .collect()

@@ -33,6 +33,34 @@ fn percent(rate: Decimal) -> String {
     format!("{}%", rate.normalize())
 }
 
+/// Interest for `amount` over the 30/360 days from the last due date to `date`, with the working.
+fn interest_for_days(
+    figure: &'static str,
+    formula: &str,
+    loan: &Loan,
+    amount: Decimal,
+    date: NaiveDate,
+    value: Decimal,
+) -> Working {
+    let days_count = Decimal::from(days_30_360(loan.last_due_date, date));
+    let exact = amount * loan.annual_rate * days_count / Decimal::from(36000);
+    Working {
+        figure,
+        value: yuan(value),
+        steps: vec![
+            format!("{figure} = {formula} × 年利率 ÷ 360 × 天数"),
+            days(loan.last_due_date, date),
+            format!(
+                "{} × {} ÷ 360 × {}",
+                yuan(amount),
+                percent(loan.annual_rate),
+                days_count
+            ),
+            rounding(exact),
+        ],
+    }
+}
+
 fn rounding(value: Decimal) -> String {
     format!("= {}，四舍五入到分：{}", unrounded(value), yuan(fen(value)))
 }
@@ -67,24 +95,15 @@ pub fn prepayment(
     mode: AdjustMode,
     trial: &PrepaymentTrial,
 ) -> Vec<Working> {
-    let days_count = Decimal::from(days_30_360(loan.last_due_date, date));
-    let interest = trial.prepay_principal * loan.annual_rate * days_count / Decimal::from(36000);
     let mut workings = vec![
-        Working {
-            figure: "提前还本利息",
-            value: yuan(trial.prepay_interest),
-            steps: vec![
-                "提前还本利息 = 提前还本金额 × 年利率 ÷ 360 × 天数".into(),
-                days(loan.last_due_date, date),
-                format!(
-                    "{} × {} ÷ 360 × {}",
-                    yuan(trial.prepay_principal),
-                    percent(loan.annual_rate),
-                    days_count
-                ),
-                rounding(interest),
-            ],
-        },
+        interest_for_days(
+            "提前还本利息",
+            "提前还本金额",
+            loan,
+            trial.prepay_principal,
+            date,
+            trial.prepay_interest,
+        ),
         Working {
             figure: "提前还款总额",
             value: yuan(trial.total),
@@ -254,29 +273,20 @@ pub fn schedule_row(row: &ScheduleRow, balance_before: Decimal, annual: Decimal)
 
 /// The workings of a 提前结清贷款 trial on `date`.
 pub fn settlement(loan: &Loan, date: NaiveDate, trial: &super::SettlementTrial) -> Vec<Working> {
-    let days_count = Decimal::from(days_30_360(loan.last_due_date, date));
-    let interest = loan.balance * loan.annual_rate * days_count / Decimal::from(36000);
     vec![
         Working {
             figure: "提前结清本金",
             value: yuan(trial.principal),
             steps: vec![format!("全部贷款余额：{}", yuan(loan.balance))],
         },
-        Working {
-            figure: "提前结清利息",
-            value: yuan(trial.interest),
-            steps: vec![
-                "提前结清利息 = 贷款余额 × 年利率 ÷ 360 × 天数".into(),
-                days(loan.last_due_date, date),
-                format!(
-                    "{} × {} ÷ 360 × {}",
-                    yuan(loan.balance),
-                    percent(loan.annual_rate),
-                    days_count
-                ),
-                rounding(interest),
-            ],
-        },
+        interest_for_days(
+            "提前结清利息",
+            "贷款余额",
+            loan,
+            loan.balance,
+            date,
+            trial.interest,
+        ),
         Working {
             figure: "提前还款总额",
             value: yuan(trial.total),
