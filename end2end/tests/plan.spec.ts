@@ -58,6 +58,12 @@ test('a citizen plans on their own loan: two events, a second scenario, the goal
   // A wrong amount is named on its event, in the trial's words.
   await rate.getByLabel('新年利率（%）').fill('30');
   await expect(rate.getByText('第2项：年利率须大于0且不超过24%')).toBeVisible();
+  // The results say why they are gone, and there is nothing to download meanwhile.
+  await expect(page.getByRole('alert').filter({ hasText: '无法计算：第2项：年利率须大于0且不超过24%' })).toBeVisible();
+  await expect(page.getByRole('link', { name: '下载还款计划（CSV）' })).toBeHidden();
+  // The error stands under its field; the label keeps its width.
+  const label = await rate.getByText('新年利率（%）').boundingBox();
+  expect(label!.width).toBeGreaterThan(60);
   await rate.getByLabel('新年利率（%）').fill('3.1');
 
   // 方案二: a copy, then 还款额不变 instead; the two side by side with the loan unchanged.

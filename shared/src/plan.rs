@@ -265,6 +265,23 @@ fn simulate(loan: &Loan, events: &[Event]) -> Result<Plan, ApiError> {
                     new_remaining_periods,
                 } if *date < due => {
                     order.pop_front();
+                    // A due date itself is no prepayment date: say so (the trial would compare it
+                    // with the installment just paid on it).
+                    if *date == state.last_due_date
+                        && rows.last().is_some_and(|r| r.due_date == *date)
+                    {
+                        return Err(in_event(
+                            k,
+                            ApiError::field(
+                                "date",
+                                "date_is_a_due_date",
+                                format!(
+                                    "约定还款日期不能是每月的约定还款日（{}日），请选其后、下一约定还款日之前的日期",
+                                    state.due_day()
+                                ),
+                            ),
+                        ));
+                    }
                     let request = PrepaymentRequest::parse(
                         &state,
                         &date.to_string(),
@@ -428,13 +445,18 @@ pub fn parse_goal(input: &GoalInput) -> Result<(NaiveDate, AdjustMode, Goal), Ap
     };
     Ok(match input {
         GoalInput::FinishBy { on: date, month } => {
-            let month = crate::money::normalize_width(month);
-            let parsed = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d")
-                .map_err(|_| {
+            // 2035-12, 2035/12 or 2035年12月, full-width digits too.
+            let month = crate::money::normalize_width(month)
+                .trim()
+                .replace(['年', '/', '.'], "-")
+                .trim_end_matches('月')
+                .to_owned();
+            let parsed =
+                NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").map_err(|_| {
                     ApiError::field(
                         "goal.month",
                         "goal_month_invalid",
-                        "请输入还清年月，如2030-06",
+                        "请输入还清年月，如2035-12",
                     )
                 })?;
             (
@@ -729,7 +751,7 @@ pub fn goal_working(
     };
     let thousands = (found.amount / Decimal::from(1000)).trunc().mantissa() as u64;
     let mut steps = vec![format!(
-        "目标：{wanted}。在{}按“{}”提前还本：在1000的倍数中二分查找，每个金额都按试算规则完整计算整个还款计划",
+        "目标：{wanted}。在{}按“{}”提前还本：在1000元的整数倍中逐个试算（先粗后细），每个金额都按试算规则算出完整的还款计划",
         found.on,
         found.mode.label()
     )];
@@ -1073,12 +1095,21 @@ mod tests {
         assert_eq!(e.code, "amount_not_multiple_of_1000");
         assert_eq!(e.field.as_deref(), Some("events[1].amount"));
         assert_eq!(e.message, "第2项：提前还本金额须为1000的倍数");
-        // A due date is no prepayment date.
+        // A due date is no prepayment date, and the message says so in those words.
         let e = error(serde_json::json!([
             {"kind": "prepayment", "date": "2018-02-28", "amount": "10000", "mode": "lower_payment"}
         ]));
-        assert_eq!(e.code, "date_not_after_last_due");
+        assert_eq!(e.code, "date_is_a_due_date");
         assert_eq!(e.field.as_deref(), Some("events[0].date"));
+        assert_eq!(
+            e.message,
+            "第1项：约定还款日期不能是每月的约定还款日（28日），请选其后、下一约定还款日之前的日期"
+        );
+        // Before the loan's last due date: the trial's own words.
+        let e = error(serde_json::json!([
+            {"kind": "prepayment", "date": "2017-12-20", "amount": "10000", "mode": "lower_payment"}
+        ]));
+        assert_eq!(e.code, "date_not_after_last_due");
         let e = error(serde_json::json!([
             {"kind": "rate_change", "effective_date": "2017-12-01", "annual_rate": "3"}
         ]));

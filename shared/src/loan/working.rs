@@ -138,7 +138,7 @@ pub fn prepayment(
             AdjustMode::NewTerm => vec![format!("月还款额调整：按您选择的{periods}期")],
             AdjustMode::ShorterTerm => match loan.method {
                 RepaymentMethod::EqualInstallment => vec![
-                    "还款额不变：求最小的期数 n，使 (1+i)^n × (月还款额 − 余额 × i) ≥ 月还款额（精确计算，不用近似）".into(),
+                    "还款额不变：求最小的期数 n，使 (1+i)ⁿ × (月还款额 − 余额 × i) ≥ 月还款额（精确计算，不用近似）".into(),
                     monthly(loan.annual_rate),
                     format!(
                         "月还款额 {}，变更后贷款余额 {}：n = {}",
@@ -164,16 +164,27 @@ pub fn prepayment(
     workings.push(Working {
         figure: "变更后到期日期",
         value: crate::date::compact(trial.new_maturity_date),
-        steps: vec![format!(
-            "到期日期 {} 按剩余期数的变化（{}期 → {}期）移动{}个月：{}",
+        steps: vec![maturity_move(
             loan.maturity_date,
             loan.remaining_periods,
             periods,
-            i64::from(periods) - i64::from(loan.remaining_periods),
-            trial.new_maturity_date
+            trial.new_maturity_date,
         )],
     });
     workings
+}
+
+/// "到期日期 2040-08-28 提前6个月（272期 → 266期）：2040-02-28", or unchanged.
+fn maturity_move(from: NaiveDate, before: u32, after: u32, to: NaiveDate) -> String {
+    let shift = i64::from(after) - i64::from(before);
+    match shift {
+        0 => format!("剩余期数不变（{before}期），到期日期不变：{to}"),
+        s if s < 0 => format!(
+            "剩余期数 {before}期 → {after}期，到期日期 {from} 提前{}个月：{to}",
+            -s
+        ),
+        s => format!("剩余期数 {before}期 → {after}期，到期日期 {from} 推后{s}个月：{to}"),
+    }
 }
 
 fn installment_steps(
@@ -229,10 +240,10 @@ pub fn annuity(balance: Decimal, annual: Decimal, periods: u32) -> Vec<String> {
     };
     let exact = balance * i * growth / (growth - Decimal::ONE);
     vec![
-        "等额本息：月还款额 = 余额 × i × (1+i)^n ÷ ((1+i)^n − 1)".into(),
+        "等额本息：月还款额 = 余额 × i × (1+i)ⁿ ÷ ((1+i)ⁿ − 1)，n 为剩余期数".into(),
         monthly(annual),
         format!(
-            "余额 {}，n = {}：(1+i)^n = {}",
+            "余额 {}，n = {}：(1+i)ⁿ = {}",
             yuan(balance),
             periods,
             unrounded(growth)
@@ -332,12 +343,13 @@ pub fn adjust_term(loan: &Loan, trial: &super::AdjustTermTrial) -> Vec<Working> 
             figure: "变更后到期日期",
             value: crate::date::compact(trial.new_maturity_date),
             steps: vec![format!(
-                "到期日期 {} 按剩余期数的变化（{}期 → {}期）移动{}个月：{}；自下一约定还款日{}起按新月还款额还款",
-                loan.maturity_date,
-                loan.remaining_periods,
-                trial.new_remaining_periods,
-                i64::from(trial.new_remaining_periods) - i64::from(loan.remaining_periods),
-                trial.new_maturity_date,
+                "{}；自下一约定还款日{}起按新月还款额还款",
+                maturity_move(
+                    loan.maturity_date,
+                    loan.remaining_periods,
+                    trial.new_remaining_periods,
+                    trial.new_maturity_date
+                ),
                 trial.effective_date
             )],
         },

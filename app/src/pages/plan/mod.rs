@@ -298,12 +298,20 @@ pub fn LoanPlan() -> impl IntoView {
                         view! {
                             <crate::components::figures::MemberHeaderView header=detail.header.clone() />
                             <p class="hint">{format!(
-                                "借款合同号 {}：贷款余额 {} 元，年利率 {}%，剩余 {} 期，月还款额 {} 元，上次还款日 {}。在下面添加事项，结果立即按公积金中心的规则计算（仅供参考）。",
+                                "借款合同号 {}（{}）：贷款余额 {} 元，年利率 {}%，剩余 {} 期，{}，上次还款日 {}。在下面添加事项，结果立即按公积金中心的规则计算（仅供参考）。",
                                 detail.summary.borrower_no,
+                                loan.method.label(),
                                 crate::components::figures::yuan(loan.balance),
                                 loan.annual_rate.normalize(),
                                 loan.remaining_periods,
-                                crate::components::figures::yuan(loan.monthly_payment),
+                                match loan.method {
+                                    RepaymentMethod::EqualInstallment => format!("月还款额 {} 元", crate::components::figures::yuan(loan.monthly_payment)),
+                                    RepaymentMethod::EqualPrincipal => format!(
+                                        "每月本金 {} 元（下期应还 {} 元，利息逐月减少）",
+                                        crate::components::figures::yuan(loan.monthly_payment),
+                                        crate::components::figures::yuan(loan.schedule().rows.first().map_or(loan.monthly_payment, |r| r.installment)),
+                                    ),
+                                },
                                 shared::date::compact(loan.last_due_date),
                             )}</p>
                             <Planner loan=Signal::derive(move || Some(loan.clone())) scenarios=Scenarios::from_inputs(&[]) />

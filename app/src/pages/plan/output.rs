@@ -104,6 +104,9 @@ pub fn Results(loan: Signal<Option<Loan>>, scenarios: Scenarios, plans: Plans) -
                     compact(e.new_maturity_date),
                     yuan(e.balance_after),
                 ]).collect()).unwrap_or_default()) />
+            <p class="plan-refused" role="alert">{move || plans.with(|p| {
+                p.get(scenarios.current.get())?.as_ref().err().map(|e| format!("无法计算：{}。请先改正上面的事项。", e.message))
+            })}</p>
             <p class="note">{move || current().filter(|p| !p.skipped.is_empty()).map(|p| format!(
                 "{}在贷款还清（{}）之后，不会发生。",
                 p.skipped.iter().map(|k| format!("第{}项", k + 1)).collect::<Vec<_>>().join("、"),
@@ -121,7 +124,7 @@ pub fn Results(loan: Signal<Option<Loan>>, scenarios: Scenarios, plans: Plans) -
                 }).collect();
                 Some(view! {
                     <BalanceChart before=balances(loan.balance, &baseline) after=balances(loan.balance, &plan)
-                        caption="剩余本金随时间变化（竖线：第几项事项）" marks names=("不做变更", "本方案") />
+                        caption="剩余本金随时间变化（竖线上的数字：第几项的日期）" marks names=("不做变更", "本方案") />
                 })
             }}
             <details class="plan-schedule" prop:open=move || schedule_open.get()
@@ -145,7 +148,7 @@ pub fn Results(loan: Signal<Option<Loan>>, scenarios: Scenarios, plans: Plans) -
                     }).unwrap_or_default()
                 }) />
             </details>
-            <div class="actions no-print">
+            <div class="actions no-print" hidden=move || current().is_none()>
                 <a class="button" download="还款计划.csv" href=move || download().unwrap_or_default()>"下载还款计划（CSV）"</a>
                 <button type="button" class="button" on:click=print>"打印"</button>
             </div>
@@ -177,7 +180,8 @@ fn Comparison(loan: Signal<Option<Loan>>, scenarios: Scenarios, plans: Plans) ->
                 headers=Signal::derive(move || std::iter::once("项目".to_owned()).chain(columns().unwrap_or_default().into_iter().map(|(name, _)| name)).collect())
                 rows=Signal::derive(move || {
                     let columns = columns().unwrap_or_default();
-                    let picks: [(&str, Pick); 4] = [
+                    let picks: [(&str, Pick); 5] = [
+                        ("首期月还款额", |p| p.schedule.first().map(|r| yuan(r.installment)).unwrap_or_default()),
                         ("到期日期", |p| compact(p.maturity_date)),
                         ("利息合计", |p| yuan(p.total_interest)),
                         ("还款总额", |p| yuan(p.total_paid)),
