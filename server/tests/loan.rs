@@ -376,3 +376,45 @@ async fn futures_join_all<F: std::future::Future<Output = u16>>(
     .await;
     results
 }
+
+/// A stored text the hall cannot read is an error — logged, answered 500 with the generic
+/// message — never a default: a loan whose method reads as nothing known is not computed as
+/// 等额本息, nor a transaction of an unknown kind shown as 正常还款. (The schema's CHECK constraints
+/// refuse such texts; SQLite can be told to skip them, as a damaged or hand-edited file might.)
+#[tokio::test]
+async fn an_unknown_stored_value_is_an_error_not_a_default() {
+    for store in stores() {
+        let app = app(store, "2018-01-05T10:00:00+08:00", Policy::default()).await;
+        let citizen = logged_in(&app, tong_yi()).await;
+        assert_eq!(citizen.get("/api/loans/2015000211").await.0, 200);
+        let mut conn = app.db.pool.acquire().await.unwrap();
+        let set = |sql: &'static str| sqlx::query(sql);
+        let bad_method =
+            "UPDATE loans SET method = 'equal_something' WHERE borrower_no = '2015000211'";
+        if store == Store::Postgres {
+            // The database itself refuses the text.
+            assert!(set(bad_method).execute(&mut *conn).await.is_err());
+            continue;
+        }
+        set("PRAGMA ignore_check_constraints = ON")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        set(bad_method).execute(&mut *conn).await.unwrap();
+        set("UPDATE loan_transactions SET kind = 'mystery' WHERE borrower_no = '2015000211' AND seq = 2")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        set("PRAGMA ignore_check_constraints = OFF")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        drop(conn);
+        let (status, body) = citizen.get("/api/loans/2015000211").await;
+        assert_eq!(status, 500, "{body}");
+        assert_eq!(body["code"], "internal");
+        assert!(!body.to_string().contains("equal_something"), "{body}");
+        let (status, _) = citizen.get("/api/loans/2015000211/transactions").await;
+        assert_eq!(status, 500);
+    }
+}

@@ -220,7 +220,7 @@ async fn due(
     rows.iter()
         .map(|row| {
             let kind: ApplicationKind =
-                crate::progress::parse_enum(&row.try_get::<String, _>("app_kind")?)?;
+                crate::db::parse_enum("applications.kind", &row.try_get::<String, _>("app_kind")?)?;
             let loan = match kind {
                 ApplicationKind::Withdrawal => None,
                 _ => Some(store::record(row)?),

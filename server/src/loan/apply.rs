@@ -22,13 +22,6 @@ pub struct NewApplication {
     pub open_slot: Option<String>,
 }
 
-fn enum_text<T: serde::Serialize>(value: T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 /// The first answer given for this member's key, if the key was used before.
 pub async fn replay(
     state: &AppState,
@@ -104,8 +97,8 @@ pub async fn create(
     .bind(&view.application_no)
     .bind(personal_account)
     .bind(new.borrower_no.clone())
-    .bind(enum_text(new.kind))
-    .bind(enum_text(new.status))
+    .bind(crate::db::enum_text(new.kind))
+    .bind(crate::db::enum_text(new.status))
     .bind(now.timestamp())
     .bind(new.effective_date.map(|d| d.to_string()))
     .bind(new.amount.and_then(to_fen))

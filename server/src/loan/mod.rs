@@ -112,26 +112,22 @@ async fn transactions(
     .bind(&borrower_no)
     .fetch_all(&state.db.pool)
     .await?;
-    let kind = |text: &str| match text {
-        "disbursement" => TransactionKind::Disbursement,
-        "prepayment" => TransactionKind::Prepayment,
-        "settlement" => TransactionKind::Settlement,
-        _ => TransactionKind::Installment,
-    };
-    Ok(Json(
-        rows.into_iter()
-            .map(
-                |(date, k, amount, principal, interest, balance)| LoanTransaction {
-                    date: chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").unwrap_or_default(),
-                    kind: kind(&k),
-                    amount: from_fen(amount),
-                    principal: from_fen(principal),
-                    interest: from_fen(interest),
-                    balance_after: from_fen(balance),
-                },
-            )
-            .collect(),
-    ))
+    let transactions = rows
+        .into_iter()
+        .map(|(date, kind, amount, principal, interest, balance)| {
+            Ok(LoanTransaction {
+                date: chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|_| {
+                    crate::error::Error::Internal(format!("bad date '{date}' in loan_transactions"))
+                })?,
+                kind: crate::db::parse_enum::<TransactionKind>("loan_transactions.kind", &kind)?,
+                amount: from_fen(amount),
+                principal: from_fen(principal),
+                interest: from_fen(interest),
+                balance_after: from_fen(balance),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Json(transactions))
 }
 
 #[utoipa::path(

@@ -36,14 +36,10 @@ fn date(text: String) -> Result<NaiveDate> {
 }
 
 pub fn record(row: &AnyRow) -> Result<LoanRecord> {
-    let status = match row.try_get::<String, _>("status")?.as_str() {
-        "settled" => LoanStatus::Settled,
-        _ => LoanStatus::Normal,
-    };
-    let method = match row.try_get::<String, _>("method")?.as_str() {
-        "equal_principal" => RepaymentMethod::EqualPrincipal,
-        _ => RepaymentMethod::EqualInstallment,
-    };
+    let status: LoanStatus =
+        crate::db::parse_enum("loans.status", &row.try_get::<String, _>("status")?)?;
+    let method: RepaymentMethod =
+        crate::db::parse_enum("loans.method", &row.try_get::<String, _>("method")?)?;
     let rate: String = row.try_get("annual_rate")?;
     let disbursement = date(row.try_get("disbursement_date")?)?;
     Ok(LoanRecord {
@@ -143,7 +139,10 @@ pub async fn loans_with_pending(
                 None => None,
                 Some(application_no) => Some(Pending {
                     application_no,
-                    kind: crate::progress::parse_enum(&row.try_get::<String, _>("pending_kind")?)?,
+                    kind: crate::db::parse_enum(
+                        "applications.kind",
+                        &row.try_get::<String, _>("pending_kind")?,
+                    )?,
                     effective_date: row
                         .try_get::<Option<String>, _>("pending_date")?
                         .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
@@ -169,7 +168,7 @@ pub async fn pending(state: &AppState, borrower_no: &str) -> Result<Option<Pendi
         Ok(Pending {
             application_no,
             // An unknown text is an error, never a default kind.
-            kind: crate::progress::parse_enum(&kind)?,
+            kind: crate::db::parse_enum("applications.kind", &kind)?,
             effective_date: effective_date
                 .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
             amount: amount.map(from_fen),

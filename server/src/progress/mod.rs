@@ -37,11 +37,6 @@ pub fn business_time(seconds: i64) -> String {
         .unwrap_or_default()
 }
 
-pub fn parse_enum<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
-    serde_json::from_value(serde_json::Value::String(text.to_owned()))
-        .map_err(|_| Error::Internal(format!("unknown value '{text}' in applications")))
-}
-
 /// The accepted figures of a receipt, labelled as the pages label them.
 fn receipt_figures(figures: &serde_json::Value) -> Vec<(String, String)> {
     // A withdrawal's amount is the application's own (shown as 提取金额 by the receipt), not a figure.
@@ -78,8 +73,10 @@ fn receipt_figures(figures: &serde_json::Value) -> Vec<(String, String)> {
 }
 
 fn progress(row: &AnyRow, today: NaiveDate) -> Result<Progress> {
-    let kind: ApplicationKind = parse_enum(&row.try_get::<String, _>("kind")?)?;
-    let status: ApplicationStatus = parse_enum(&row.try_get::<String, _>("status")?)?;
+    let kind: ApplicationKind =
+        crate::db::parse_enum("applications.kind", &row.try_get::<String, _>("kind")?)?;
+    let status: ApplicationStatus =
+        crate::db::parse_enum("applications.status", &row.try_get::<String, _>("status")?)?;
     let submitted_at = business_time(row.try_get("submitted_at")?);
     let closed_at = row
         .try_get::<Option<i64>, _>("closed_at")?

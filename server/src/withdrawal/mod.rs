@@ -35,14 +35,6 @@ pub struct MemberRecord {
     pub balance_fen: i64,
 }
 
-fn parse_status(text: &str) -> AccountStatus {
-    match text {
-        "sealed" => AccountStatus::Sealed,
-        "closed" => AccountStatus::Closed,
-        _ => AccountStatus::Normal,
-    }
-}
-
 /// The member's record, read through `executor` (the pool, or a batch's transaction).
 pub async fn member(
     executor: impl sqlx::Executor<'_, Database = sqlx::Any>,
@@ -67,11 +59,7 @@ pub async fn member(
             holder,
             bank,
             number,
-            status: match status.as_str() {
-                "normal" => CardStatus::Normal,
-                "frozen" => CardStatus::Frozen,
-                _ => CardStatus::Cancelled,
-            },
+            status: crate::db::parse_enum::<CardStatus>("members.card_status", &status)?,
         }),
         _ => None,
     };
@@ -80,12 +68,15 @@ pub async fn member(
             name: row.try_get("name")?,
             birth_date: NaiveDate::parse_from_str(&birth, "%Y-%m-%d")
                 .map_err(|_| Error::Internal(format!("bad birth date '{birth}'")))?,
-            gender: match row.try_get::<String, _>("gender")?.as_str() {
-                "female" => Gender::Female,
-                _ => Gender::Male,
-            },
+            gender: crate::db::parse_enum::<Gender>(
+                "members.gender",
+                &row.try_get::<String, _>("gender")?,
+            )?,
             female_baseline_50: row.try_get::<i64, _>("female_baseline_50")? == 1,
-            account_status: parse_status(&row.try_get::<String, _>("account_status")?),
+            account_status: crate::db::parse_enum::<AccountStatus>(
+                "members.account_status",
+                &row.try_get::<String, _>("account_status")?,
+            )?,
             card,
         },
         balance_fen: row.try_get("balance_fen")?,
