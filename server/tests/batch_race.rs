@@ -130,20 +130,7 @@ async fn a_cancel_committing_while_the_run_waits_on_it_leaves_the_loan_untouched
         assert_eq!(updated.rows_affected(), 1);
 
         // The run starts and reaches the application, then the 撤销 commits.
-        let run = {
-            let (db, clock) = (app.db.clone(), app.clock.clone());
-            tokio::spawn(async move {
-                server::batch::run(
-                    &db,
-                    &Policy::default(),
-                    common::batch::day("2018-01-09"),
-                    clock.now(),
-                    server::batch::WORKERS,
-                    None,
-                )
-                .await
-            })
-        };
+        let run = common::batch::spawn_run(app.db.clone(), app.clock.clone(), "2018-01-09");
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         sqlx::query("COMMIT").execute(&mut cancel).await.unwrap();
         let report = run.await.unwrap().unwrap();
@@ -176,28 +163,15 @@ async fn two_runs_at_once_count_what_each_executed() {
         let first = reserve_seed_prepayment(&tong, key(1)).await;
         let first_no = first["application_no"].as_str().unwrap().to_owned();
         let copies = copies_of_seed_loan(&app, "66", 3 * LOANS, Some(&first_no)).await;
-        let run = |db: server::db::Db| {
-            let clock = app.clock.clone();
-            tokio::spawn(async move {
-                server::batch::run(
-                    &db,
-                    &Policy::default(),
-                    common::batch::day("2018-01-09"),
-                    clock.now(),
-                    server::batch::WORKERS,
-                    None,
-                )
-                .await
-                .unwrap()
-            })
-        };
+        let run =
+            |db: server::db::Db| common::batch::spawn_run(db, app.clock.clone(), "2018-01-09");
         // Both connected first, then started together.
         let (db_one, db_other) = (
             server::db::Db::connect(&app.url, 5).await.unwrap(),
             server::db::Db::connect(&app.url, 5).await.unwrap(),
         );
         let (one, other) = (run(db_one), run(db_other));
-        let (one, other) = (one.await.unwrap(), other.await.unwrap());
+        let (one, other) = (one.await.unwrap().unwrap(), other.await.unwrap().unwrap());
         eprintln!("{store:?}: {one:?} + {other:?}");
         assert_eq!(one.done + other.done, copies.len() + 1, "{one:?} {other:?}");
         assert_eq!(

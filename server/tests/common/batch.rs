@@ -19,6 +19,19 @@ pub async fn batch(app: &TestApp, policy: &Policy, date: &str) -> Report {
         .unwrap()
 }
 
+/// The run of `date` on `db` (a connection pool of its own, as a second replica has), started on
+/// the runtime so a test can act while it runs.
+pub fn spawn_run(
+    db: server::db::Db,
+    clock: server::clock::Clock,
+    date: &str,
+) -> tokio::task::JoinHandle<Result<Report, server::error::Error>> {
+    let date = day(date);
+    tokio::spawn(
+        async move { run(&db, &Policy::default(), date, clock.now(), WORKERS, None).await },
+    )
+}
+
 pub async fn loan_figures(app: &TestApp, borrower_no: &str) -> (i64, i64, i64, String, String) {
     let row = sqlx::query(
         "SELECT balance_fen, monthly_payment_fen, remaining_periods, maturity_date, status FROM loans WHERE borrower_no = $1",
