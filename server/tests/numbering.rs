@@ -43,17 +43,7 @@ async fn concurrent_reservations_get_distinct_application_numbers_in_order() {
                 tong.http.clone(),
                 app.url(&format!("/api/loans/{borrower_no}/prepayment")),
             );
-            submissions.spawn(async move {
-                let response = http
-                    .post(url)
-                    .header("x-hpf-csrf", "1")
-                    .json(&body)
-                    .send()
-                    .await
-                    .unwrap();
-                let status = response.status().as_u16();
-                (status, response.json::<serde_json::Value>().await.unwrap())
-            });
+            submissions.spawn(async move { post(&http, &url, &body).await });
         }
         let mut numbers = BTreeSet::new();
         while let Some(answer) = submissions.join_next().await {
@@ -95,16 +85,9 @@ async fn concurrent_material_additions_get_distinct_numbers() {
                 let idempotency_key = key(1000 + m * MATERIALS_EACH + i);
                 let (http, url) = (http.clone(), app.url("/api/withdrawal/materials"));
                 additions.spawn(async move {
-                    let response = http
-                        .post(url)
-                        .header("x-hpf-csrf", "1")
-                        .json(&json!({"reason": "租赁自住住房", "address": format!("长春市{i}号"), "limit": "1000",
-                                      "idempotency_key": idempotency_key}))
-                        .send()
-                        .await
-                        .unwrap();
-                    let status = response.status().as_u16();
-                    (status, response.json::<serde_json::Value>().await.unwrap())
+                    let body = json!({"reason": "租赁自住住房", "address": format!("长春市{i}号"), "limit": "1000",
+                                      "idempotency_key": idempotency_key});
+                    post(&http, &url, &body).await
                 });
             }
         }
@@ -120,4 +103,21 @@ async fn concurrent_material_additions_get_distinct_numbers() {
             .collect();
         assert_eq!(numbers, expected);
     }
+}
+
+/// A state-changing request as the browser sends it: its status and JSON answer.
+async fn post(
+    http: &reqwest::Client,
+    url: &str,
+    body: &serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let response = http
+        .post(url)
+        .header("x-hpf-csrf", "1")
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
 }
