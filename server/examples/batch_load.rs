@@ -158,10 +158,18 @@ async fn main() {
         // are written directly, in clear, and only the batch reads them — it never reads a number).
         let key =
             server::protect::DataKey::from_hex(&server::protect::DataKey::generate_hex()).unwrap();
-        let summary = server::import::run(&db, &key, Some(&members), Some(&loans))
-            .await
-            .unwrap()
-            .unwrap();
+        let summary = server::import::run(
+            &db,
+            &key,
+            server::import::Files {
+                members: Some(&members),
+                loans: Some(&loans),
+                deposits: None,
+            },
+        )
+        .await
+        .unwrap()
+        .unwrap();
         println!(
             "{store}: import of {} members + {} loans in {:.1} s",
             summary.members,

@@ -81,9 +81,14 @@ async fn main() {
     let key = server::protect::DataKey::from_hex(&server::protect::DataKey::generate_hex())
         .expect("a data key");
     server::protect::prepare(&db, &key).await.expect("data key");
-    server::demo::load(&db, &key, &clock.now().to_rfc3339())
-        .await
-        .expect("demo data");
+    server::demo::load(
+        &db,
+        &key,
+        &shared::fund::default_deposit_rates(),
+        &clock.now().to_rfc3339(),
+    )
+    .await
+    .expect("demo data");
     let state = AppState {
         db: db.clone(),
         clock,

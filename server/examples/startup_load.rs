@@ -102,10 +102,18 @@ async fn main() {
         let db = Db::connect(&url, 4).await.unwrap();
         server::protect::prepare(&db, &key).await.unwrap();
         let imported = Instant::now();
-        server::import::run(&db, &key, Some(&members), Some(&loans))
-            .await
-            .unwrap()
-            .unwrap_or_else(|errors| panic!("{} invalid rows", errors.len()));
+        server::import::run(
+            &db,
+            &key,
+            server::import::Files {
+                members: Some(&members),
+                loans: Some(&loans),
+                deposits: None,
+            },
+        )
+        .await
+        .unwrap()
+        .unwrap_or_else(|errors| panic!("{} invalid rows", errors.len()));
         let import_seconds = imported.elapsed().as_secs_f64();
         let first = start(&hpf, &url, &dir.join("data.key"), &dir.join("dist"));
         let second = start(&hpf, &url, &dir.join("data.key"), &dir.join("dist"));

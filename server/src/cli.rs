@@ -189,6 +189,10 @@ pub struct ImportArgs {
     /// Loans CSV (their members must exist in the database or in --members).
     #[arg(long)]
     pub loans: Option<PathBuf>,
+    /// 缴存明细 CSV: each member's rows in order, ending at the member's balance; they replace
+    /// the member's history.
+    #[arg(long)]
+    pub deposits: Option<PathBuf>,
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://hpf.db?mode=rwc")]
     pub database_url: String,
     /// The data key (64 hex digits) the personal data is sealed with.

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod fund;
 pub mod http;
 pub mod import;
 pub mod loan;
@@ -81,8 +82,12 @@ pub async fn run(cli: Cli) -> Result<bool, Failure> {
             let key = protect::DataKey::read(&args.data_key_file)?;
             let db = Db::connect(&args.database_url, 2).await?;
             protect::prepare(&db, &key).await?;
-            let result =
-                import::run(&db, &key, args.members.as_deref(), args.loans.as_deref()).await;
+            let files = import::Files {
+                members: args.members.as_deref(),
+                loans: args.loans.as_deref(),
+                deposits: args.deposits.as_deref(),
+            };
+            let result = import::run(&db, &key, files).await;
             db.close().await;
             match result? {
                 Ok(summary) => {
@@ -226,7 +231,7 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
     let key = data_key(&args)?;
     protect::prepare(&db, &key).await?;
     if args.demo {
-        demo::load(&db, &key, &clock.now().to_rfc3339())
+        demo::load(&db, &key, &policy.deposit_rates, &clock.now().to_rfc3339())
             .await
             .map_err(|e| format!("cannot load the demo data: {e}"))?;
     }

@@ -23,6 +23,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "loans", description = "我的住房公积金贷款与预约业务"),
         (name = "progress", description = "业务进度查询与撤销"),
         (name = "withdrawal", description = "提取"),
+        (name = "fund", description = "我的公积金账户：缴存明细与年度对账单"),
     )
 )]
 struct ApiDoc;
@@ -58,6 +59,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(crate::loan::routes())
         .merge(crate::progress::routes())
         .merge(crate::withdrawal::routes())
+        .merge(crate::fund::routes())
         .split_for_parts();
     let paths = std::mem::take(&mut doc.paths.paths);
     doc.paths.paths = paths

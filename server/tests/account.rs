@@ -446,9 +446,14 @@ async fn the_pre_registered_demo_accounts_log_in_with_the_documented_password() 
             assert_eq!(status, 200, "{body}");
         }
         // Loading the demo again keeps the accounts as they are.
-        server::demo::load(&app.db, &app.key, "2018-01-05T10:00:00+08:00")
-            .await
-            .unwrap();
+        server::demo::load(
+            &app.db,
+            &app.key,
+            &shared::fund::default_deposit_rates(),
+            "2018-01-05T10:00:00+08:00",
+        )
+        .await
+        .unwrap();
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM web_accounts")
             .fetch_one(&app.db.pool)
             .await

@@ -145,7 +145,7 @@ async fn settlement_adjustment_and_withdrawal_take_effect() {
         .unwrap();
         assert_eq!((balance, status.as_str()), (0, "closed"));
         let (amount, after): (i64, i64) = sqlx::query_as(
-            "SELECT amount_fen, balance_after_fen FROM member_transactions WHERE personal_account = '4102205'",
+            "SELECT amount_fen, balance_after_fen FROM fund_transactions WHERE personal_account = '4102205' AND kind = 'withdrawal'",
         )
         .fetch_one(&app.db.pool)
         .await
@@ -154,6 +154,32 @@ async fn settlement_adjustment_and_withdrawal_take_effect() {
         let (_, home) = qian.get("/api/withdrawal").await;
         assert_eq!(home["account_status"], "closed");
         assert_eq!(home["balance"], "0.00");
+        // The 缴存明细 ends with it, and the year's 对账单 adds up to the closed account.
+        let (_, list) = qian.get("/api/fund/entries?year=2018").await;
+        let last = list["entries"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(
+            (
+                &last["kind"],
+                &last["amount"],
+                &last["balance"],
+                &last["date"]
+            ),
+            (
+                &json!("withdrawal"),
+                &json!("73905.26"),
+                &json!("0.00"),
+                &json!("2018-01-05")
+            )
+        );
+        let (_, statement) = qian.get("/api/fund/statement/2018").await;
+        assert_eq!(
+            (
+                &statement["statement"]["opening"],
+                &statement["statement"]["withdrawal"],
+                &statement["statement"]["closing"]
+            ),
+            (&json!("73905.26"), &json!("73905.26"), &json!("0.00"))
+        );
 
         let (balance, _, remaining, _, status) = loan_figures(&app, "2015000211").await;
         assert_eq!((balance, remaining, status.as_str()), (0, 0, "settled"));

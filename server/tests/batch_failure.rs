@@ -77,7 +77,7 @@ async fn a_failure_in_the_middle_of_a_run_leaves_that_application_untouched() {
             &app,
             &format!(
                 "SELECT (SELECT COUNT(*) FROM loan_transactions WHERE id = 'app-{victim}') + \
-                 (SELECT COUNT(*) FROM member_transactions WHERE application_no = '{victim}') + \
+                 (SELECT COUNT(*) FROM fund_transactions WHERE application_no = '{victim}') + \
                  (SELECT COUNT(*) FROM loan_events WHERE id = 'app-{victim}')"
             ),
         )

@@ -17,6 +17,8 @@ fn id(first17: &str) -> String {
 }
 
 const MEMBERS_HEADER: &str = "personal_account,name,id_number,phone,unit_account,unit_name,account_status,balance,card_bank,card_number,card_status";
+const DEPOSITS_HEADER: &str =
+    "personal_account,date,kind,period,unit_amount,personal_amount,amount,balance";
 const LOANS_HEADER: &str = "borrower_no,personal_account,status,disbursement_date,amount,term_months,balance,loan_type,house_address,annual_rate,method,remaining_periods,monthly_payment,last_due_date,maturity_date,arrears,repay_card_bank,repay_card_number";
 
 /// A data key in a file, as the back office keeps it.
@@ -28,19 +30,33 @@ fn data_key() -> (std::path::PathBuf, server::protect::DataKey) {
 }
 
 fn import(url: &str, key: &std::path::Path, members: &str, loans: &str) -> (bool, String, String) {
+    import_with(url, key, members, loans, None)
+}
+
+fn import_with(
+    url: &str,
+    key: &std::path::Path,
+    members: &str,
+    loans: &str,
+    deposits: Option<&str>,
+) -> (bool, String, String) {
     let dir = temp_dir("hpf_import");
     std::fs::write(dir.join("members.csv"), members).unwrap();
     std::fs::write(dir.join("loans.csv"), loans).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_hpf"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hpf"));
+    command
         .args(["import", "--database-url", url, "--log-level", "warn"])
         .arg("--data-key-file")
         .arg(key)
         .arg("--members")
         .arg(dir.join("members.csv"))
         .arg("--loans")
-        .arg(dir.join("loans.csv"))
-        .output()
-        .unwrap();
+        .arg(dir.join("loans.csv"));
+    if let Some(deposits) = deposits {
+        std::fs::write(dir.join("deposits.csv"), deposits).unwrap();
+        command.arg("--deposits").arg(dir.join("deposits.csv"));
+    }
+    let output = command.output().unwrap();
     (
         output.status.success(),
         String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -67,9 +83,14 @@ async fn a_file_with_bad_rows_is_refused_whole_and_a_good_one_loads() {
         let db = Db::connect(&url, 2).await.unwrap();
         let (key_file, key) = data_key();
         server::protect::prepare(&db, &key).await.unwrap();
-        server::demo::load(&db, &key, "2018-01-05T10:00:00+08:00")
-            .await
-            .unwrap();
+        server::demo::load(
+            &db,
+            &key,
+            &shared::fund::default_deposit_rates(),
+            "2018-01-05T10:00:00+08:00",
+        )
+        .await
+        .unwrap();
         let before = counts(&db).await;
         let good_member = format!(
             "5200001,孔一,{},13904319001,3001,公司九九九九,sealed,51234.56,工行,6222020200017777,normal",
@@ -116,15 +137,26 @@ async fn a_file_with_bad_rows_is_refused_whole_and_a_good_one_loads() {
             "nothing imported, not even the good row"
         );
 
-        // The good rows, an update of 冯七's balance, and a loan of the new member.
+        // The good rows, an update of 冯七's balance, and a loan of the new member. 冯七 has a
+        // 缴存明细: his balance changes only with the row that explains it.
         let fengqi = "3934081,冯七,220102197803121510,13904310001,333,公司三五五五五五五五,normal,25000.00,工行,6222020200011234567,normal";
         let members = format!("{MEMBERS_HEADER}\n{good_member}\n{fengqi}\n");
         let loans = format!(
             "{LOANS_HEADER}\n2020000999,5200001,normal,2020-01-15,300000.00,240,250000.00,公积金贷款,长春市1号,3.25,等额本息,200,1418.00,2017-12-15,2034-08-15,0.00,工行,6222020200018888\n"
         );
-        let (ok, stdout, stderr) = import(&url, &key_file, &members, &loans);
+        let (ok, _, stderr) = import(&url, &key_file, &members, &loans);
+        assert!(!ok);
+        assert!(
+            stderr.contains("members.csv:3: balance: 25000.00 differs from the last balance of the member's 缴存明细 (24902.73)"),
+            "{stderr}"
+        );
+        let transfer = format!("{DEPOSITS_HEADER}\n3934081,2018-01-04,转入,,,,97.27,25000.00\n");
+        let (ok, stdout, stderr) = import_with(&url, &key_file, &members, &loans, Some(&transfer));
         assert!(ok, "{stderr}");
-        assert_eq!(stdout.trim(), "imported 2 member(s) and 1 loan(s)");
+        assert_eq!(
+            stdout.trim(),
+            "imported 2 member(s), 1 loan(s) and 1 deposit row(s)"
+        );
         assert_eq!(counts(&db).await, (before.0 + 1, before.1 + 1));
         let (balance, gender, birth): (i64, String, String) = sqlx::query_as(
             "SELECT balance_fen, gender, birth_date FROM members WHERE personal_account = '5200001'",
@@ -163,9 +195,14 @@ async fn a_file_with_bad_rows_is_refused_whole_and_a_good_one_loads() {
         assert_eq!(key.open(&sealed_card).unwrap(), "6222020200018888");
         // The next start with --demo touches only the demo's own loans: the imported one gets no
         // invented history.
-        server::demo::load(&db, &key, "2018-01-05T10:00:00+08:00")
-            .await
-            .unwrap();
+        server::demo::load(
+            &db,
+            &key,
+            &shared::fund::default_deposit_rates(),
+            "2018-01-05T10:00:00+08:00",
+        )
+        .await
+        .unwrap();
         let invented: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM loan_transactions WHERE borrower_no = '2020000999'",
         )
@@ -180,6 +217,122 @@ async fn a_file_with_bad_rows_is_refused_whole_and_a_good_one_loads() {
         .await
         .unwrap();
         assert!(seed_history > 0);
+        db.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_deposit_history_is_checked_row_by_row_and_ends_at_the_balance() {
+    for store in stores() {
+        let url = fresh_database_url(store).await;
+        let db = Db::connect(&url, 2).await.unwrap();
+        let (key_file, key) = data_key();
+        server::protect::prepare(&db, &key).await.unwrap();
+        // A member with the optional columns of the fund account.
+        let members = format!(
+            "{MEMBERS_HEADER},deposit_base,unit_rate,personal_rate,opened_on,paid_through\n\
+             5300001,褚一,{},13904318001,3002,公司一一一一,normal,12345.67,,,,5000.00,12,12,2015-03-01,201802\n",
+            id("22010219800101151")
+        );
+        let loans = format!("{LOANS_HEADER}\n");
+        let history = [
+            "5300001,2016-07-01,期初余额,,,,8000.00,8000.00",
+            "5300001,2017-06-30,结息,,,,123.45,8123.45",
+            "5300001,2018-01-15,汇缴,201801,600.00,600.00,1200.00,9323.45",
+            "5300001,2018-02-15,remittance,201802,600.00,600.00,1200.00,10523.45",
+            "5300001,2018-03-02,转入,,,,1822.22,12345.67",
+        ];
+        // Bad rows, each named on its line; nothing written.
+        let bad = [
+            "5300001,2016-07-01,期初余额,,,,8000.00,8000.00",
+            "5300001,2017-06-30,利息,,,,123.45,8123.45",
+            "5300009,2018-01-15,汇缴,201801,600.00,600.00,1200.00,1200.00",
+            "5300001,2018-01-15,汇缴,201801,600.00,500.00,1200.00,9323.45",
+        ];
+        let file = |rows: &[&str]| format!("{DEPOSITS_HEADER}\n{}\n", rows.join("\n"));
+        let (ok, _, stderr) = import_with(&url, &key_file, &members, &loans, Some(&file(&bad)));
+        assert!(!ok);
+        for expected in [
+            "deposits.csv:3: kind: '利息' is not one of",
+            "deposits.csv:4: personal_account: unknown member 5300009",
+            "deposits.csv:5: amount: 汇缴的发生额1200.00不等于单位缴存额600.00与个人缴存额500.00之和",
+        ] {
+            assert!(stderr.contains(expected), "{expected}\n{stderr}");
+        }
+        let count = || async {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM fund_transactions")
+                .fetch_one(&db.pool)
+                .await
+                .unwrap()
+        };
+        assert_eq!(count().await, 0);
+        // A running balance off by a fen, and a history that ends short of the balance.
+        let mut off = history.to_vec();
+        off[2] = "5300001,2018-01-15,汇缴,201801,600.00,600.00,1200.00,9323.46";
+        let (ok, _, stderr) = import_with(&url, &key_file, &members, &loans, Some(&file(&off)));
+        assert!(!ok);
+        assert!(
+            stderr.contains(
+                "deposits.csv:4: balance: 余额9323.46与上一行余额加减发生额（9323.45）不符"
+            ),
+            "{stderr}"
+        );
+        let (ok, _, stderr) = import_with(
+            &url,
+            &key_file,
+            &members,
+            &loans,
+            Some(&file(&history[..4])),
+        );
+        assert!(!ok);
+        assert!(stderr.contains("deposits.csv:5: balance: the history ends at 10523.45 but member 5300001's 账户余额 is 12345.67"), "{stderr}");
+        assert_eq!(count().await, 0);
+
+        let (ok, stdout, stderr) =
+            import_with(&url, &key_file, &members, &loans, Some(&file(&history)));
+        assert!(ok, "{stderr}");
+        assert!(stdout.contains("and 5 deposit row(s)"), "{stdout}");
+        let rows: Vec<(i64, String, Option<String>, i64)> = sqlx::query_as(
+            "SELECT seq, kind, period, balance_after_fen FROM fund_transactions \
+             WHERE personal_account = '5300001' ORDER BY seq",
+        )
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(rows.len(), 5);
+        assert_eq!(
+            (rows[0].1.as_str(), rows[2].2.as_deref()),
+            ("opening", Some("201801"))
+        );
+        assert_eq!(rows[4], (5, "transfer_in".to_owned(), None, 1_234_567));
+        let (base, unit, opened, paid): (i64, String, String, String) = sqlx::query_as(
+            "SELECT deposit_base_fen, unit_rate, opened_on, paid_through FROM members WHERE personal_account = '5300001'",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            (base, unit.as_str(), opened.as_str(), paid.as_str()),
+            (500_000, "12", "2015-03-01", "201802")
+        );
+
+        // The next file adds to the history: its first row follows the last one held.
+        let members = format!(
+            "{MEMBERS_HEADER}\n5300001,褚一,{},13904318001,3002,公司一一一一,normal,13545.67,,,\n",
+            id("22010219800101151")
+        );
+        let next = file(&["5300001,2018-03-15,汇缴,201803,600.00,600.00,1200.00,13545.67"]);
+        let (ok, _, stderr) = import_with(&url, &key_file, &members, &loans, Some(&next));
+        assert!(ok, "{stderr}");
+        assert_eq!(count().await, 6);
+        // The contribution columns, absent from this file, stay as recorded.
+        let base: i64 = sqlx::query_scalar(
+            "SELECT deposit_base_fen FROM members WHERE personal_account = '5300001'",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(base, 500_000);
         db.close().await;
     }
 }

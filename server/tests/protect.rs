@@ -165,9 +165,14 @@ async fn rotate_key_reseals_everything_and_the_old_key_is_refused_after() {
         );
         let db = Db::connect(&url, 2).await.unwrap();
         protect::prepare(&db, &old).await.unwrap();
-        server::demo::load(&db, &old, "2018-01-05T10:00:00+08:00")
-            .await
-            .unwrap();
+        server::demo::load(
+            &db,
+            &old,
+            &shared::fund::default_deposit_rates(),
+            "2018-01-05T10:00:00+08:00",
+        )
+        .await
+        .unwrap();
         db.close().await;
 
         let output = Command::new(env!("CARGO_BIN_EXE_hpf"))

@@ -144,9 +144,14 @@ async fn demo_data_holds_the_seed_figures_exactly_and_loads_idempotently() {
     for store in stores() {
         let app = spawn_app(store, Options::default()).await;
         // Loading again changes nothing.
-        server::demo::load(&app.db, &app.key, "2018-01-05T10:00:00+08:00")
-            .await
-            .unwrap();
+        server::demo::load(
+            &app.db,
+            &app.key,
+            &shared::fund::default_deposit_rates(),
+            "2018-01-05T10:00:00+08:00",
+        )
+        .await
+        .unwrap();
         let count = |table: &'static str| {
             let pool = app.db.pool.clone();
             async move {

@@ -13,6 +13,7 @@ pub mod account;
 pub mod calendar;
 pub mod date;
 pub mod error;
+pub mod fund;
 pub mod loan;
 pub mod mask;
 pub mod member;

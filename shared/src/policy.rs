@@ -97,6 +97,8 @@ pub struct Policy {
     pub retirement: RetirementPolicy,
     /// 提取材料 a member may hold (新增提取材料 beyond it is refused).
     pub max_materials_per_member: u32,
+    /// 个人住房公积金存款利率 (结息), each from its date.
+    pub deposit_rates: Vec<crate::fund::DepositRate>,
 }
 
 impl Default for Policy {
@@ -113,6 +115,7 @@ impl Default for Policy {
             max_total_term_months: 360,
             retirement: RetirementPolicy::default(),
             max_materials_per_member: 20,
+            deposit_rates: crate::fund::default_deposit_rates(),
         }
     }
 }

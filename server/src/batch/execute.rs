@@ -356,8 +356,11 @@ async fn apply(
                 return Ok(false);
             }
             sqlx::query(
-                "INSERT INTO member_transactions (id, personal_account, txn_date, kind, amount_fen, \
-                 balance_after_fen, application_no) VALUES ($1, $2, $3, 'withdrawal', $4, 0, $5)",
+                // The member's row is locked by the update above: the next seq is this one's.
+                "INSERT INTO fund_transactions (id, personal_account, seq, txn_date, kind, amount_fen, \
+                 balance_after_fen, application_no) VALUES ($1, $2, \
+                 (SELECT COALESCE(MAX(seq), 0) + 1 FROM fund_transactions WHERE personal_account = $2), \
+                 $3, 'withdrawal', $4, 0, $5)",
             )
             .bind(&id)
             .bind(&personal_account)

@@ -3,6 +3,7 @@
 //! refusal case. Idempotent: rows that exist are left as they are.
 
 mod accounts;
+mod fund;
 mod history;
 mod people;
 pub mod twin;
@@ -232,7 +233,12 @@ fn seed_row(loan: &SeedLoan) -> LoanRow {
 }
 
 /// Inserts the demo rows that are not there yet.
-pub async fn load(db: &Db, key: &crate::protect::DataKey, now: &str) -> Result<(), sqlx::Error> {
+pub async fn load(
+    db: &Db,
+    key: &crate::protect::DataKey,
+    deposit_rates: &[shared::fund::DepositRate],
+    now: &str,
+) -> Result<(), sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     for m in MEMBERS {
         let id = IdNumber::parse(m.id_number, date("2018-01-05"))
@@ -328,6 +334,7 @@ pub async fn load(db: &Db, key: &crate::protect::DataKey, now: &str) -> Result<(
         .execute(&mut *tx)
         .await?;
     }
+    fund::load(&mut tx, deposit_rates).await?;
     tx.commit().await?;
     let demo_loans: Vec<&str> = std::iter::once(SEED_LOAN.borrower_no)
         .chain(DERIVED_LOANS.iter().map(|l| l.borrower_no))

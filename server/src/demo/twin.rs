@@ -1,5 +1,5 @@
-//! Browser tests only (`--insecure-test-hooks`): a twin of a demo member — the same record and
-//! loans under fresh numbers (个人账号, 证件号码 with the same birth date and gender, 手机号,
+//! Browser tests only (`--insecure-test-hooks`): a twin of a demo member — the same record,
+//! 缴存明细 and loans under fresh numbers (个人账号, 证件号码 with the same birth date and gender, 手机号,
 //! 借款人编号) — so that every browser test can act on a person of its own and none depends on
 //! what another left behind.
 
@@ -117,9 +117,11 @@ pub async fn twin(
         let inserted = sqlx::query(
             "INSERT INTO members (personal_account, name, id_type, id_number, phone, gender, birth_date, \
              female_baseline_50, unit_account, unit_name, account_status, balance_fen, card_holder, card_bank, \
-             card_number, card_status, updated_at, id_number_lookup, phone_lookup) \
+             card_number, card_status, updated_at, id_number_lookup, phone_lookup, deposit_base_fen, unit_rate, \
+             personal_rate, opened_on, paid_through) \
              SELECT $1, name, id_type, $2, $3, gender, birth_date, female_baseline_50, unit_account, unit_name, \
-             account_status, balance_fen, card_holder, card_bank, card_number, card_status, updated_at, $5, $6 \
+             account_status, balance_fen, card_holder, card_bank, card_number, card_status, updated_at, $5, $6, \
+             deposit_base_fen, unit_rate, personal_rate, opened_on, paid_through \
              FROM members WHERE personal_account = $4",
         )
         .bind(&twin_account)
@@ -134,6 +136,17 @@ pub async fn twin(
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => continue,
             other => other?,
         };
+        // The 缴存明细 as it is (the hall's own withdrawals stay the original's applications).
+        sqlx::query(
+            "INSERT INTO fund_transactions (id, personal_account, seq, txn_date, kind, period, unit_fen, \
+             personal_fen, amount_fen, balance_after_fen) \
+             SELECT $1 || '-' || CAST(seq AS TEXT), $1, seq, txn_date, kind, period, unit_fen, personal_fen, \
+             amount_fen, balance_after_fen FROM fund_transactions WHERE personal_account = $2",
+        )
+        .bind(&twin_account)
+        .bind(&request.personal_account)
+        .execute(&mut *tx)
+        .await?;
         let loans: Vec<String> = sqlx::query_scalar(
             "SELECT borrower_no FROM loans WHERE personal_account = $1 ORDER BY borrower_no",
         )

@@ -1,5 +1,7 @@
-//! 导入 — `hpf import --members members.csv --loans loans.csv`: the fund's back office loads or
-//! updates members (by 个人账号) and loans (by 借款人编号). Every row is checked first — with the
+//! 导入 — `hpf import --members members.csv --loans loans.csv --deposits deposits.csv`: the fund's
+//! back office loads or updates members (by 个人账号), loans (by 借款人编号) and adds to members'
+//! 缴存明细 (a member's rows in the file follow the rows already held, and the history must end at
+//! the member's balance; a balance changed without the rows that explain it is refused). Every row is checked first — with the
 //! same `shared` rules the hall uses (证件号码 check digit, 手机号, amounts, the engine's loan
 //! sanity) — and every invalid row is reported with its line number and reason; if any row is
 //! invalid nothing is imported. The writes run in one transaction.
@@ -9,7 +11,7 @@ mod rows;
 use crate::db::Db;
 use crate::error::Result;
 use crate::protect::DataKey;
-use rows::{loan_row, member_row, read, LoanRow, MemberRow};
+use rows::{deposit_row, loan_row, member_row, read, DepositRow, LoanRow, MemberRow};
 use rust_decimal::Decimal;
 use shared::loan::{LoanStatus, RepaymentMethod};
 use shared::money::to_fen;
@@ -52,6 +54,17 @@ pub const LOAN_COLUMNS: [&str; 18] = [
     "repay_card_number",
 ];
 
+pub const DEPOSIT_COLUMNS: [&str; 8] = [
+    "personal_account",
+    "date",
+    "kind",
+    "period",
+    "unit_amount",
+    "personal_amount",
+    "amount",
+    "balance",
+];
+
 /// An invalid row: file, line (1 = the header), and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
@@ -70,26 +83,40 @@ impl fmt::Display for RowError {
 pub struct Summary {
     pub members: usize,
     pub loans: usize,
+    /// 缴存明细 rows.
+    pub deposits: usize,
 }
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "imported {} member(s) and {} loan(s)",
-            self.members, self.loans
+            "imported {} member(s), {} loan(s) and {} deposit row(s)",
+            self.members, self.loans, self.deposits
         )
     }
 }
 
-/// Checks both files, then writes everything in one transaction. `Ok(Err(rows))` lists every
+/// The files of one import.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Files<'a> {
+    pub members: Option<&'a Path>,
+    pub loans: Option<&'a Path>,
+    pub deposits: Option<&'a Path>,
+}
+
+/// Checks the files, then writes everything in one transaction. `Ok(Err(rows))` lists every
 /// invalid row (nothing written); `Err` is a database failure (nothing written either).
 pub async fn run(
     db: &Db,
     key: &DataKey,
-    members: Option<&Path>,
-    loans: Option<&Path>,
+    files: Files<'_>,
 ) -> std::result::Result<std::result::Result<Summary, Vec<RowError>>, String> {
+    let Files {
+        members,
+        loans,
+        deposits,
+    } = files;
     let today = crate::clock::Clock::real().local_now().date();
     let mut errors = Vec::new();
     let mut member_rows = Vec::new();
@@ -111,7 +138,11 @@ pub async fn run(
                                 row.personal_account
                             )))
                         }
-                        Ok(row) => member_rows.push(row),
+                        Ok(mut row) => {
+                            row.file = path.display().to_string();
+                            row.line = line;
+                            member_rows.push(row)
+                        }
                         Err(reason) => errors.push(error(reason)),
                     }
                 }
@@ -159,21 +190,173 @@ pub async fn run(
             });
         }
     }
+    let histories = check_deposits(db, deposits, &member_rows, &known, &mut errors).await?;
     if !errors.is_empty() {
         errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         return Ok(Err(errors));
     }
     let loans: Vec<LoanRow> = loan_rows.into_iter().map(|(_, _, row)| row).collect();
-    write(db, key, &member_rows, &loans)
+    write(db, key, &member_rows, &loans, &histories)
         .await
         .map_err(|e| format!("the import failed and was rolled back: {e}"))?;
     Ok(Ok(Summary {
         members: member_rows.len(),
         loans: loans.len(),
+        deposits: histories.iter().map(|h| h.rows.len()).sum(),
     }))
 }
 
-async fn write(db: &Db, key: &DataKey, members: &[MemberRow], loans: &[LoanRow]) -> Result<()> {
+/// Reads the 缴存明细 file: each row on its own, then each member's rows after the rows held
+/// already, with `shared::fund::check_history` (balances running, parts adding up, in date order),
+/// ending at the member's 账户余额 (from the members file if it has the member, else the
+/// database). A member of the members file whose balance no longer matches the last row held,
+/// and who has no rows in this file, is refused too. Returns each member's new rows and the seq
+/// they start after.
+async fn check_deposits(
+    db: &Db,
+    path: Option<&Path>,
+    member_rows: &[MemberRow],
+    known: &HashSet<String>,
+    errors: &mut Vec<RowError>,
+) -> std::result::Result<Vec<History>, String> {
+    let mut by_member: Vec<(String, Vec<(u64, DepositRow)>)> = Vec::new();
+    let file = path.map(|p| p.display().to_string()).unwrap_or_default();
+    let error = |file: &str, line: u64, reason: String| RowError {
+        file: file.to_owned(),
+        line,
+        reason,
+    };
+    if let Some(path) = path {
+        match read(path, &DEPOSIT_COLUMNS) {
+            Ok(rows) => {
+                for (line, fields) in rows {
+                    match deposit_row(&fields) {
+                        Ok(row) => match by_member
+                            .iter_mut()
+                            .find(|(a, _)| *a == row.personal_account)
+                        {
+                            Some((_, list)) => list.push((line, row)),
+                            None => {
+                                by_member.push((row.personal_account.clone(), vec![(line, row)]))
+                            }
+                        },
+                        Err(reason) => errors.push(error(&file, line, reason)),
+                    }
+                }
+            }
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    let held = |account: String| async move {
+        crate::fund::load_entries(&db.pool, &account)
+            .await
+            .map_err(|e| format!("cannot read the 缴存明细 of {account}: {e}"))
+    };
+    // Members whose balance changes with no rows to explain it.
+    for m in member_rows {
+        if by_member.iter().any(|(a, _)| *a == m.personal_account) {
+            continue;
+        }
+        if let Some(last) = held(m.personal_account.clone()).await?.last() {
+            if to_fen(last.balance) != Some(m.balance_fen) {
+                errors.push(RowError {
+                    file: m.file.clone(),
+                    line: m.line,
+                    reason: format!(
+                        "balance: {} differs from the last balance of the member's 缴存明细 ({}); \
+                         import the rows that explain it with --deposits",
+                        shared::money::from_fen(m.balance_fen),
+                        last.balance
+                    ),
+                });
+            }
+        }
+    }
+    let mut histories = Vec::new();
+    for (account, rows) in by_member {
+        let first_line = rows.first().map_or(0, |(line, _)| *line);
+        let last_line = rows.last().map_or(0, |(line, _)| *line);
+        if !known.contains(&account) {
+            errors.push(error(
+                &file,
+                first_line,
+                format!("personal_account: unknown member {account}"),
+            ));
+            continue;
+        }
+        let before = held(account.clone()).await?;
+        let mut entries = before.clone();
+        entries.extend(rows.iter().map(|(_, r)| r.entry.clone()));
+        if let Err(e) = shared::fund::check_history(&entries) {
+            // `entries[i].field`: the member's i-th row, held or in this file.
+            let index = e
+                .field
+                .as_deref()
+                .and_then(|f| f.strip_prefix("entries["))
+                .and_then(|f| f.split(']').next())
+                .and_then(|i| i.parse::<usize>().ok())
+                .unwrap_or(0);
+            let field = e
+                .field
+                .as_deref()
+                .and_then(|f| f.split('.').nth(1))
+                .unwrap_or("");
+            let line = index
+                .checked_sub(before.len())
+                .and_then(|i| rows.get(i))
+                .map_or(first_line, |(line, _)| *line);
+            let reason = e
+                .message
+                .split_once('：')
+                .map_or(e.message.as_str(), |(_, m)| m);
+            errors.push(error(&file, line, format!("{field}: {reason}")));
+            continue;
+        }
+        let balance_fen = match member_rows.iter().find(|m| m.personal_account == account) {
+            Some(m) => m.balance_fen,
+            None => sqlx::query_scalar::<_, i64>(
+                "SELECT balance_fen FROM members WHERE personal_account = $1",
+            )
+            .bind(&account)
+            .fetch_one(&db.pool)
+            .await
+            .map_err(|e| format!("cannot read member {account}: {e}"))?,
+        };
+        let ends = entries.last().map_or(Decimal::ZERO, |e| e.balance);
+        if to_fen(ends) != Some(balance_fen) {
+            errors.push(error(
+                &file,
+                last_line,
+                format!(
+                    "balance: the history ends at {ends} but member {account}'s 账户余额 is {}",
+                    shared::money::from_fen(balance_fen)
+                ),
+            ));
+            continue;
+        }
+        histories.push(History {
+            personal_account: account,
+            after_seq: before.len() as i64,
+            rows: entries.split_off(before.len()),
+        });
+    }
+    Ok(histories)
+}
+
+/// A member's new 缴存明细 rows, after the `after_seq` rows held.
+struct History {
+    personal_account: String,
+    after_seq: i64,
+    rows: Vec<shared::fund::Entry>,
+}
+
+async fn write(
+    db: &Db,
+    key: &DataKey,
+    members: &[MemberRow],
+    loans: &[LoanRow],
+    histories: &[History],
+) -> Result<()> {
     let now = chrono::Utc::now().to_rfc3339();
     let mut tx = db.pool.begin().await?;
     for m in members {
@@ -186,15 +369,19 @@ async fn write(db: &Db, key: &DataKey, members: &[MemberRow], loans: &[LoanRow])
         sqlx::query(
             "INSERT INTO members (personal_account, name, id_number, phone, gender, birth_date, unit_account, \
              unit_name, account_status, balance_fen, card_holder, card_bank, card_number, card_status, updated_at, \
-             id_number_lookup, phone_lookup) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+             id_number_lookup, phone_lookup, deposit_base_fen, unit_rate, personal_rate, opened_on, paid_through) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+             COALESCE($18, 0), COALESCE($19, '0'), COALESCE($20, '0'), $21, $22) \
              ON CONFLICT (personal_account) DO UPDATE SET name = excluded.name, id_number = excluded.id_number, \
              phone = excluded.phone, gender = excluded.gender, birth_date = excluded.birth_date, \
              id_number_lookup = excluded.id_number_lookup, phone_lookup = excluded.phone_lookup, \
              unit_account = excluded.unit_account, unit_name = excluded.unit_name, \
              account_status = excluded.account_status, balance_fen = excluded.balance_fen, \
              card_holder = excluded.card_holder, card_bank = excluded.card_bank, \
-             card_number = excluded.card_number, card_status = excluded.card_status, updated_at = excluded.updated_at",
+             card_number = excluded.card_number, card_status = excluded.card_status, updated_at = excluded.updated_at, \
+             deposit_base_fen = COALESCE($18, members.deposit_base_fen), \
+             unit_rate = COALESCE($19, members.unit_rate), personal_rate = COALESCE($20, members.personal_rate), \
+             opened_on = COALESCE($21, members.opened_on), paid_through = COALESCE($22, members.paid_through)",
         )
         .bind(&m.personal_account)
         .bind(&m.name)
@@ -213,6 +400,11 @@ async fn write(db: &Db, key: &DataKey, members: &[MemberRow], loans: &[LoanRow])
         .bind(&now)
         .bind(key.lookup(&m.id_number))
         .bind(key.lookup(&m.phone))
+        .bind(m.contribution.map(|c| to_fen(c.base).unwrap_or_default()))
+        .bind(m.contribution.map(|c| c.unit_rate.to_string()))
+        .bind(m.contribution.map(|c| c.personal_rate.to_string()))
+        .bind(m.opened_on.map(|d| d.to_string()))
+        .bind(m.paid_through.clone())
         .execute(&mut *tx)
         .await?;
     }
@@ -264,6 +456,19 @@ async fn write(db: &Db, key: &DataKey, members: &[MemberRow], loans: &[LoanRow])
         .bind(&now)
         .execute(&mut *tx)
         .await?;
+    }
+    for history in histories {
+        // Rows written since the check (a withdrawal executed meanwhile) take these seqs: the
+        // unique (personal_account, seq) then rolls the whole import back.
+        for (i, entry) in history.rows.iter().enumerate() {
+            crate::fund::insert_row(
+                &mut *tx,
+                &history.personal_account,
+                history.after_seq + i as i64 + 1,
+                entry,
+            )
+            .await?;
+        }
     }
     tx.commit().await?;
     Ok(())

@@ -11,6 +11,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 pub(super) struct MemberRow {
+    /// Where it was read (set by the reader).
+    pub(super) file: String,
+    pub(super) line: u64,
     pub(super) personal_account: String,
     pub(super) name: String,
     pub(super) id_number: String,
@@ -22,6 +25,17 @@ pub(super) struct MemberRow {
     pub(super) account_status: &'static str,
     pub(super) balance_fen: i64,
     pub(super) card: Option<(String, String, &'static str)>,
+    /// The optional columns deposit_base, unit_rate, personal_rate (all three or none),
+    /// opened_on, paid_through; absent, the recorded values stay.
+    pub(super) contribution: Option<shared::fund::Contribution>,
+    pub(super) opened_on: Option<NaiveDate>,
+    pub(super) paid_through: Option<String>,
+}
+
+/// A row of the 缴存明细 file: whose, and the row as `shared::fund` checks it.
+pub(super) struct DepositRow {
+    pub(super) personal_account: String,
+    pub(super) entry: shared::fund::Entry,
 }
 
 pub(super) struct LoanRow {
@@ -180,7 +194,32 @@ pub(super) fn member_row(
             Some((bank.to_owned(), number.as_str().to_owned(), status))
         }
     };
+    let contribution = match (
+        get(fields, "deposit_base"),
+        get(fields, "unit_rate"),
+        get(fields, "personal_rate"),
+    ) {
+        ("", "", "") => None,
+        (base, unit, personal) => Some(
+            shared::fund::Contribution::parse(base, unit, personal)
+                .map_err(|e| format!("{}: {}", e.field.unwrap_or_default(), e.message))?,
+        ),
+    };
+    let opened_on = match get(fields, "opened_on") {
+        "" => None,
+        _ => Some(date(fields, "opened_on")?),
+    };
+    let paid_through = match get(fields, "paid_through") {
+        "" => None,
+        text if shared::fund::period_date(text).is_some() => Some(text.to_owned()),
+        other => return Err(format!("paid_through: '{other}' is not a month (YYYYMM)")),
+    };
     Ok(MemberRow {
+        file: String::new(),
+        line: 0,
+        contribution,
+        opened_on,
+        paid_through,
         personal_account: digits(fields, "personal_account")?,
         name: name.as_str().to_owned(),
         gender: match id.gender() {
@@ -267,5 +306,47 @@ pub(super) fn loan_row(fields: &HashMap<String, String>) -> std::result::Result<
         house_address: text(fields, "house_address")?,
         repay_card_bank: text(fields, "repay_card_bank")?,
         repay_card_number: card.as_str().to_owned(),
+    })
+}
+
+/// Empty is zero (a 结息 or 提取 has no unit/personal parts).
+fn money_or_zero(
+    fields: &HashMap<String, String>,
+    column: &str,
+    label: &str,
+) -> std::result::Result<i64, String> {
+    if get(fields, column).is_empty() {
+        return Ok(0);
+    }
+    money(fields, column, label)
+}
+
+pub(super) fn deposit_row(
+    fields: &HashMap<String, String>,
+) -> std::result::Result<DepositRow, String> {
+    use shared::fund::{Entry, EntryKind};
+    use shared::money::from_fen;
+    let kind = EntryKind::from_text(get(fields, "kind")).ok_or_else(|| {
+        format!(
+            "kind: '{}' is not one of 期初余额, 汇缴, 补缴, 结息, 提取, 转入, 转出",
+            get(fields, "kind")
+        )
+    })?;
+    let period = match get(fields, "period") {
+        "" => None,
+        text if shared::fund::period_date(text).is_some() => Some(text.to_owned()),
+        other => return Err(format!("period: '{other}' is not a month (YYYYMM)")),
+    };
+    Ok(DepositRow {
+        personal_account: digits(fields, "personal_account")?,
+        entry: Entry {
+            date: date(fields, "date")?,
+            kind,
+            period,
+            unit: from_fen(money_or_zero(fields, "unit_amount", "单位缴存额")?),
+            personal: from_fen(money_or_zero(fields, "personal_amount", "个人缴存额")?),
+            amount: from_fen(money(fields, "amount", "发生额")?),
+            balance: from_fen(money(fields, "balance", "余额")?),
+        },
     })
 }

@@ -138,9 +138,14 @@ pub async fn spawn_app(store: Store, options: Options) -> TestApp {
         .expect("a data key");
     server::protect::prepare(&db, &key).await.expect("data key");
     if options.demo {
-        server::demo::load(&db, &key, &clock.now().to_rfc3339())
-            .await
-            .expect("demo data");
+        server::demo::load(
+            &db,
+            &key,
+            &shared::fund::default_deposit_rates(),
+            &clock.now().to_rfc3339(),
+        )
+        .await
+        .expect("demo data");
     }
     let state = AppState {
         db: db.clone(),

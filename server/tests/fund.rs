@@ -1,0 +1,137 @@
+//! 我的公积金账户 through real HTTP on SQLite and PostgreSQL: the seed's 冯七 on 首页 (24,902.73),
+//! his 缴存明细 by year, the 年度对账单 adding up to the fen, a year typed wrong, no session.
+
+mod common;
+
+use common::citizen::Citizen;
+use common::loans::{app, logged_in, person};
+use common::stores;
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+use shared::policy::Policy;
+
+const TEN: &str = "2018-01-05T10:00:00+08:00";
+
+fn feng_qi() -> Value {
+    person("冯七", "220102197803121510", "13904310001")
+}
+
+fn money(value: &Value) -> Decimal {
+    value.as_str().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn feng_qi_sees_his_account_as_the_fund_holds_it() {
+    for store in stores() {
+        let app = app(store, TEN, Policy::default()).await;
+        let citizen = logged_in(&app, feng_qi()).await;
+        let (status, account) = citizen.get("/api/fund").await;
+        assert_eq!(status, 200, "{account}");
+        assert_eq!(account["balance"], "24902.73");
+        assert_eq!(account["status"], "normal");
+        assert_eq!(account["header"]["unit_name"], "公司三五五五五五五五");
+        assert_eq!(
+            account["contribution"],
+            json!({"base": "4000.00", "unit_rate": "12", "personal_rate": "12"})
+        );
+        // 4,000.00 × 12 % for each part.
+        assert_eq!(
+            (
+                &account["unit_monthly"],
+                &account["personal_monthly"],
+                &account["monthly"]
+            ),
+            (&json!("480.00"), &json!("480.00"), &json!("960.00"))
+        );
+        assert_eq!(account["paid_through"], "201712");
+        assert_eq!(account["opened_on"], "2009-03-01");
+        assert_eq!(account["card"]["card"]["number"], "622****4567");
+        assert_eq!(account["card"]["status"], "normal");
+        assert_eq!(account["years"], json!([2017, 2016]));
+
+        // Every row, in order, each balance the one before ± the amount.
+        let (status, all) = citizen.get("/api/fund/entries").await;
+        assert_eq!(status, 200, "{all}");
+        let rows = all["entries"].as_array().unwrap();
+        assert_eq!(rows.len(), 21);
+        assert_eq!(all["year"], Value::Null);
+        assert_eq!(rows[0]["kind"], "opening");
+        let mut balance = Decimal::ZERO;
+        for row in rows {
+            let amount = money(&row["amount"]);
+            balance += if row["kind"] == "withdrawal" || row["kind"] == "transfer_out" {
+                -amount
+            } else {
+                amount
+            };
+            assert_eq!(money(&row["balance"]), balance, "{row}");
+        }
+        assert_eq!(balance.to_string(), "24902.73");
+
+        // 2017: twelve 汇缴, the 补缴 and the 30 June 结息.
+        let (_, year) = citizen.get("/api/fund/entries?year=2017").await;
+        let rows = year["entries"].as_array().unwrap();
+        assert_eq!(year["year"], 2017);
+        assert_eq!(rows.len(), 14);
+        let kinds = |kind: &str| rows.iter().filter(|r| r["kind"] == kind).count();
+        assert_eq!(
+            (kinds("remittance"), kinds("back_pay"), kinds("interest")),
+            (12, 1, 1)
+        );
+        let interest = rows.iter().find(|r| r["kind"] == "interest").unwrap();
+        assert_eq!(interest["date"], "2017-06-30");
+
+        // The 对账单: opening + deposits − withdrawals + interest = closing, to the fen.
+        let (status, view) = citizen.get("/api/fund/statement/2017").await;
+        assert_eq!(status, 200, "{view}");
+        let s = &view["statement"];
+        assert_eq!(s["year"], 2017);
+        assert_eq!(s["remittance_months"], 12);
+        assert_eq!(
+            (&s["remittance_unit"], &s["remittance_personal"]),
+            (&json!("5760.00"), &json!("5760.00"))
+        );
+        assert_eq!(s["back_pay"], "120.00");
+        assert_eq!(s["interest"], interest["amount"]);
+        assert_eq!(s["closing"], "24902.73");
+        assert_eq!(
+            money(&s["opening"]) + money(&s["deposits"]) - money(&s["withdrawals"])
+                + money(&s["interest"]),
+            money(&s["closing"])
+        );
+        // The 2016 closing balance is the 2017 opening.
+        let (_, before) = citizen.get("/api/fund/statement/2016").await;
+        assert_eq!(before["statement"]["closing"], s["opening"]);
+    }
+}
+
+#[tokio::test]
+async fn a_year_typed_wrong_is_named_and_no_session_sees_nothing() {
+    for store in stores() {
+        let app = app(store, TEN, Policy::default()).await;
+        let anonymous = Citizen::new(&app);
+        for path in ["/api/fund", "/api/fund/entries", "/api/fund/statement/2017"] {
+            let (status, _) = anonymous.get(path).await;
+            assert_eq!(status, 401, "{path}");
+        }
+        let citizen = logged_in(&app, feng_qi()).await;
+        for path in [
+            "/api/fund/entries?year=17",
+            "/api/fund/entries?year=二〇一七",
+            "/api/fund/statement/abcd",
+            "/api/fund/statement/99999",
+        ] {
+            let (status, body) = citizen.get(path).await;
+            assert_eq!(status, 422, "{path}: {body}");
+            assert_eq!(body["field"], "year", "{path}");
+            assert!(body["message"].as_str().unwrap().contains("年度"), "{body}");
+        }
+        // A year without rows: the balance carried through, nothing else.
+        let (status, view) = citizen.get("/api/fund/statement/2015").await;
+        assert_eq!(status, 200, "{view}");
+        assert_eq!(
+            (&view["statement"]["opening"], &view["statement"]["closing"]),
+            (&json!("0.00"), &json!("0.00"))
+        );
+    }
+}
