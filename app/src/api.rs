@@ -351,3 +351,22 @@ pub async fn application(application_no: &str) -> Result<Progress, ApiError> {
 pub async fn cancel(application_no: &str) -> Result<Progress, ApiError> {
     post(&format!("/progress/{application_no}/cancel"), &Empty {}).await
 }
+
+// ---- 我的公积金账户 ----
+
+use shared::fund::wire::{EntryList, FundAccount, StatementView};
+
+pub async fn fund() -> Result<FundAccount, ApiError> {
+    get("/fund").await
+}
+
+pub async fn fund_entries(year: Option<i32>) -> Result<EntryList, ApiError> {
+    match year {
+        Some(year) => get(&format!("/fund/entries?year={year}")).await,
+        None => get("/fund/entries").await,
+    }
+}
+
+pub async fn fund_statement(year: i32) -> Result<StatementView, ApiError> {
+    get(&format!("/fund/statement/{year}")).await
+}

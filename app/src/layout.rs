@@ -104,6 +104,7 @@ pub fn Footer() -> impl IntoView {
 #[component]
 pub fn SideNav(current: &'static str) -> impl IntoView {
     let items = [
+        ("我的公积金首页", "/home"),
         ("提取", "/withdrawal"),
         ("贷款", "/loans"),
         ("业务进度查询", "/progress"),

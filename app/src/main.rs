@@ -65,7 +65,7 @@ struct Screen {
 }
 
 fn screen(path: &str) -> Screen {
-    use pages::{account, loan, plan, print, progress, withdrawal};
+    use pages::{account, fund, loan, plan, print, progress, withdrawal};
     let open = |title, view| Screen {
         title,
         view,
@@ -84,6 +84,10 @@ fn screen(path: &str) -> Screen {
         ["calculator"] => open("贷款试算器", || loan::Calculator().into_any()),
         ["plan"] => open("还款规划", || plan::PublicPlan().into_any()),
         ["home"] => behind_login("我的住房公积金首页", || account::Home().into_any()),
+        ["fund", "entries"] => behind_login("缴存明细", || fund::Entries().into_any()),
+        ["fund", "statement"] => {
+            behind_login("年度对账单", || fund::StatementPage().into_any())
+        }
         ["loans"] => behind_login("我的贷款", || loan::Loans().into_any()),
         ["loans", _] => behind_login("贷款详情", || loan::Detail().into_any()),
         ["loans", _, "history"] => behind_login("贷款明细", || loan::History().into_any()),
@@ -109,6 +113,12 @@ fn screen(path: &str) -> Screen {
         ["print", "applications", _] => {
             behind_login("业务回执", || print::Receipt().into_any())
         }
+        ["print", "fund", "entries"] => {
+            behind_login("打印缴存明细", || print::PrintEntries().into_any())
+        }
+        ["print", "fund", "statement"] => behind_login("打印年度对账单", || {
+            print::PrintFundStatement().into_any()
+        }),
         ["print", "loans", _, "schedule"] => {
             behind_login("打印还款计划", || print::PrintSchedule().into_any())
         }

@@ -60,12 +60,16 @@ pub fn Workings(workings: Signal<Vec<shared::loan::working::Working>>) -> impl I
 }
 
 /// A table of rows under headers: every data table of the planner is this one component (each
-/// distinct view is code of its own in the wasm). Cells after the first are figures (`num`).
+/// distinct view is code of its own in the wasm). Cells after the first `text_columns` are figures
+/// (`num`).
 #[component]
 pub fn DataTable(
     #[prop(into)] label: String,
     headers: Signal<Vec<String>>,
     rows: Signal<Vec<Vec<String>>>,
+    /// Leading columns of words, not figures.
+    #[prop(default = 1)]
+    text_columns: usize,
 ) -> impl IntoView {
     view! {
         <div class="table-scroll" tabindex="0" role="region" aria-label=label>
@@ -73,7 +77,7 @@ pub fn DataTable(
                 <thead><tr>{move || headers.get().into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr></thead>
                 <tbody>
                     {move || rows.get().into_iter().map(|row| view! {
-                        <tr>{row.into_iter().enumerate().map(|(i, cell)| view! { <td class:num={ i > 0 }>{cell}</td> }).collect_view()}</tr>
+                        <tr>{row.into_iter().enumerate().map(|(i, cell)| view! { <td class:num={ i >= text_columns }>{cell}</td> }).collect_view()}</tr>
                     }).collect_view()}
                 </tbody>
             </table>

@@ -1,4 +1,5 @@
 pub mod account;
+pub mod fund;
 pub mod loan;
 pub mod plan;
 pub mod print;

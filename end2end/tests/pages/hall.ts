@@ -12,6 +12,8 @@ export const OPEN_SCREENS: [string, string][] = [
 /** The screens behind the login, for a citizen with the loan `loan`. */
 export const citizenScreens = (loan: string): [string, string][] => [
   ['/home', '我的住房公积金首页'],
+  ['/fund/entries', '缴存明细'],
+  ['/fund/statement', '年度对账单'],
   ['/loans', '我的住房公积金'],
   [`/loans/${loan}`, '贷款详情'],
   [`/loans/${loan}/history`, '贷款明细'],

@@ -69,15 +69,25 @@ impl EntryKind {
         !matches!(self, EntryKind::Withdrawal | EntryKind::TransferOut)
     }
 
+    /// The stored and wire name.
+    pub fn name(self) -> &'static str {
+        match self {
+            EntryKind::Opening => "opening",
+            EntryKind::Remittance => "remittance",
+            EntryKind::BackPay => "back_pay",
+            EntryKind::Interest => "interest",
+            EntryKind::Withdrawal => "withdrawal",
+            EntryKind::TransferIn => "transfer_in",
+            EntryKind::TransferOut => "transfer_out",
+        }
+    }
+
     /// The kind a label or its stored name names (imports accept either).
     pub fn from_text(text: &str) -> Option<EntryKind> {
         let text = text.trim();
-        ENTRY_KINDS.into_iter().find(|k| {
-            k.label() == text
-                || serde_json::to_value(k)
-                    .ok()
-                    .is_some_and(|v| v.as_str() == Some(text))
-        })
+        ENTRY_KINDS
+            .into_iter()
+            .find(|k| k.label() == text || k.name() == text)
     }
 }
 
@@ -338,6 +348,26 @@ pub fn years(entries: &[Entry]) -> Vec<i32> {
     years.sort_unstable_by(|a, b| b.cmp(a));
     years.dedup();
     years
+}
+
+/// The 缴存明细 as a CSV file (UTF-8 with a BOM, so Excel and WPS read the Chinese headers),
+/// oldest first, amounts signed as they moved the balance.
+pub fn csv(entries: &[Entry]) -> String {
+    let mut text =
+        String::from("\u{feff}记账日期,业务类型,缴存年月,单位缴存额,个人缴存额,发生额,余额\r\n");
+    for e in entries {
+        text.push_str(&format!(
+            "{},{},{},{},{},{},{}\r\n",
+            e.date,
+            e.kind.label(),
+            e.period.as_deref().unwrap_or(""),
+            fen(e.unit),
+            fen(e.personal),
+            fen(e.change()),
+            fen(e.balance)
+        ));
+    }
+    text
 }
 
 /// 年度对账单 of a calendar year.

@@ -237,4 +237,20 @@ fn kinds_read_from_label_or_name() {
         Some(EntryKind::TransferOut)
     );
     assert_eq!(EntryKind::from_text("存入"), None);
+    // The stored name is serde's.
+    for kind in ENTRY_KINDS {
+        assert_eq!(serde_json::to_value(kind).unwrap(), kind.name());
+    }
+}
+
+#[test]
+fn the_csv_has_a_bom_chinese_headers_and_signed_amounts() {
+    let rows = history();
+    let text = csv(&rows[3..5]);
+    assert_eq!(
+        text,
+        "\u{feff}记账日期,业务类型,缴存年月,单位缴存额,个人缴存额,发生额,余额\r\n\
+         2017-03-20,补缴,201703,100.00,100.00,200.00,22200.00\r\n\
+         2017-05-10,提取,,0.00,0.00,-2000.00,20200.00\r\n"
+    );
 }

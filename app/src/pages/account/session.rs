@@ -113,6 +113,8 @@ pub fn Home() -> impl IntoView {
                 <button type="button" class="button" on:click=move |_| { logout.dispatch(()); }>"退出"</button>
             </div>
             <p>{format!("{}，您好！", me.name)}</p>
+            <crate::pages::fund::AccountCard />
+            <h2>"个人信息"</h2>
             <dl class="facts">
                 <dt>"单位账号"</dt><dd>{me.unit_account.clone()}</dd>
                 <dt>"单位名称"</dt><dd>{me.unit_name.clone()}</dd>

@@ -4,6 +4,7 @@
 
 use crate::api;
 use crate::layout::{path_segment, Frame};
+use crate::pages::fund;
 use crate::pages::loan::detail::{history_table, schedule_summary, schedule_table};
 use leptos::prelude::*;
 use shared::date::compact;
@@ -33,6 +34,11 @@ pub fn PrintIndex() -> impl IntoView {
                         Ok(_) => view! { <p>"暂无业务申请。"</p> }.into_any(),
                         Err(e) => view! { <p class="form__message" role="alert">{e.message}</p> }.into_any(),
                     }}
+                    <h2>"公积金账户"</h2>
+                    <ul class="link-list">
+                        <li><a href="/print/fund/entries">"打印缴存明细"</a></li>
+                        <li><a href="/print/fund/statement">"打印年度对账单"</a></li>
+                    </ul>
                     <h2>"贷款"</h2>
                     {match loans {
                         Ok(list) if !list.loans.is_empty() => view! {
@@ -164,6 +170,53 @@ pub fn PrintStatement() -> impl IntoView {
             <p>{title}</p>
             {move || rows.get().map(|result| match result {
                 Ok(rows) => history_table(rows).into_any(),
+                Err(e) => view! { <p class="form__message" role="alert">{e.message}</p> }.into_any(),
+            })}
+        </Sheet>
+    }
+}
+
+/// 缴存明细 on paper: every row of the chosen year (or all), oldest first.
+#[component]
+pub fn PrintEntries() -> impl IntoView {
+    let year = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("year").and_then(|y| y.parse::<i32>().ok()));
+    let list = LocalResource::new(move || api::fund_entries(year));
+    view! {
+        <Sheet title="缴存明细">
+            {move || list.get().map(|result| match result {
+                Ok(list) => view! {
+                    <p>{format!(
+                        "个人账号：{}　姓名：{}　年度：{}",
+                        list.header.personal_account,
+                        list.header.name,
+                        list.year.map_or_else(|| "全部".to_owned(), |y| y.to_string())
+                    )}</p>
+                    {fund::entries_table(list.entries)}
+                }.into_any(),
+                Err(e) => view! { <p class="form__message" role="alert">{e.message}</p> }.into_any(),
+            })}
+        </Sheet>
+    }
+}
+
+/// 年度对账单 on paper.
+#[component]
+pub fn PrintFundStatement() -> impl IntoView {
+    let year = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("year").and_then(|y| y.parse::<i32>().ok()));
+    let statement = LocalResource::new(move || fund::chosen_statement(year));
+    view! {
+        <Sheet title="年度对账单">
+            {move || statement.get().map(|result| match result {
+                Ok(None) => view! { <p>"您的账户还没有缴存明细，暂无对账单。"</p> }.into_any(),
+                Ok(Some(v)) => view! {
+                    <p>{format!(
+                        "个人账号：{}　姓名：{}　单位名称：{}",
+                        v.header.personal_account, v.header.name, v.header.unit_name
+                    )}</p>
+                    {fund::statement_table(&v.statement)}
+                }.into_any(),
                 Err(e) => view! { <p class="form__message" role="alert">{e.message}</p> }.into_any(),
             })}
         </Sheet>
