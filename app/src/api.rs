@@ -225,9 +225,10 @@ pub async fn me() -> Result<Me, ApiError> {
 
 // ---- 贷款 ----
 
+use shared::application::{ApplicationView, FiguresChanged};
 use shared::loan::wire::{
-    AdjustTermSubmission, ApplicationView, ChangeAccountSubmission, FiguresChanged, LoanDetail,
-    LoanList, LoanTransaction, PrepaymentSubmission, SettlementSubmission, TrialContext,
+    AdjustTermSubmission, ChangeAccountSubmission, LoanDetail, LoanList, LoanTransaction,
+    PrepaymentSubmission, SettlementSubmission, TrialContext,
 };
 use shared::loan::Schedule;
 
@@ -325,7 +326,7 @@ pub fn idempotency_key() -> String {
 
 // ---- 提取, 业务进度查询 ----
 
-use shared::progress::Progress;
+use shared::application::Progress;
 use shared::withdrawal::{Material, NewMaterial, WithdrawalHome, WithdrawalSubmission};
 
 pub async fn withdrawal_home() -> Result<WithdrawalHome, ApiError> {

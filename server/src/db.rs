@@ -245,7 +245,8 @@ mod tests {
 
     #[test]
     fn every_stored_enum_reads_back_and_an_unknown_text_is_an_error() {
-        use shared::loan::wire::{ApplicationKind, ApplicationStatus, TransactionKind};
+        use shared::application::{ApplicationKind, ApplicationStatus};
+        use shared::loan::wire::TransactionKind;
         use shared::loan::{LoanStatus, RepaymentMethod};
         use shared::member::{AccountStatus, CardStatus};
         fn round_trip<

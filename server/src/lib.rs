@@ -1,6 +1,7 @@
 //! `hpf` — the 公积金个人网厅 server: the JSON API, the built app, and the back-office tools.
 
 pub mod account;
+pub mod application;
 pub mod batch;
 pub mod cli;
 pub mod clock;

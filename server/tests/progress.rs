@@ -33,15 +33,16 @@ async fn a_reservation_is_listed_with_its_timeline_and_cancelled_once_before_its
             entry["figures"]
                 .as_array()
                 .unwrap()
-                .contains(&json!(["变更后月还款额", "3310.48"])),
+                .contains(&json!(["变更后月还款额", "3,310.48"])),
             "{entry}"
         );
-        // The receipt shows the amount from the figures, as 提前还款总额.
+        // The receipt shows the amount from the figures, as 提前还款总额, printed as the hall prints
+        // amounts.
         assert!(
             entry["figures"]
                 .as_array()
                 .unwrap()
-                .contains(&json!(["提前还款总额", "10009.93"])),
+                .contains(&json!(["提前还款总额", "10,009.93"])),
             "{entry}"
         );
 

@@ -10,6 +10,7 @@
 //! windows) and the building blocks [`money`], [`date`], [`mask`], [`error`].
 
 pub mod account;
+pub mod application;
 pub mod calendar;
 pub mod date;
 pub mod error;
@@ -20,7 +21,6 @@ pub mod member;
 pub mod money;
 pub mod plan;
 pub mod policy;
-pub mod progress;
 pub mod withdrawal;
 
 pub use error::ApiError;

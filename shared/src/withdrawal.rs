@@ -278,6 +278,14 @@ pub struct WithdrawalSubmission {
     pub idempotency_key: String,
 }
 
+/// One open withdrawal per member.
+pub fn withdrawal_open() -> ApiError {
+    ApiError::new(
+        "application_open",
+        "您已有受理中的提取业务，请待办结或在业务进度查询中撤销后再办理",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

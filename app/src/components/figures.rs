@@ -35,7 +35,7 @@ pub fn reservation_rows(figures: Option<[Decimal; 4]>) -> Vec<(&'static str, Str
         "预约提前还款总额",
         "预约提前结清本金",
         "预约提前结清利息",
-        "退还利息",
+        shared::application::Figure::RefundInterest.label(),
     ];
     LABELS
         .iter()

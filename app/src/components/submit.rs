@@ -4,47 +4,24 @@
 use crate::api::Rejected;
 use crate::components::dialog::Modal;
 use leptos::prelude::*;
+use shared::application::{ApplicationView, Figures};
 use shared::date::compact;
-use shared::loan::wire::ApplicationView;
 
 #[derive(Debug, Clone)]
 pub enum Outcome {
     Accepted(ApplicationView),
     Refused(String),
     /// (label, figure shown, the server's figure) for each figure that differs.
-    Changed(Vec<(String, String, String)>),
+    Changed(Vec<(&'static str, String, String)>),
 }
 
-/// The figures the server answered with, against those shown: `labels` maps wire names to the
-/// page's labels.
-pub fn outcome(
-    result: Result<ApplicationView, Rejected>,
-    shown: &serde_json::Value,
-    labels: &[(&str, &str)],
-) -> Outcome {
+/// The server's answer to a submission of the figures `shown`: on a 409, what differs in the
+/// server's fresh figures (labelled from `shared::application`'s one table).
+pub fn outcome(result: Result<ApplicationView, Rejected>, shown: &Figures) -> Outcome {
     match result {
         Ok(view) => Outcome::Accepted(view),
         Err(Rejected::Refused(error)) => Outcome::Refused(error.message),
-        Err(Rejected::Changed(changed)) => {
-            let text = |v: &serde_json::Value| {
-                v.as_str()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| v.to_string())
-            };
-            Outcome::Changed(
-                labels
-                    .iter()
-                    .filter(|(key, _)| shown[*key] != changed.fresh[*key])
-                    .map(|(key, label)| {
-                        (
-                            (*label).to_owned(),
-                            text(&shown[*key]),
-                            text(&changed.fresh[*key]),
-                        )
-                    })
-                    .collect(),
-            )
-        }
+        Err(Rejected::Changed(changed)) => Outcome::Changed(shown.changes(&changed.fresh)),
     }
 }
 

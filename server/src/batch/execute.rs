@@ -6,16 +6,12 @@ use crate::error::{Error, Result};
 use crate::withdrawal;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rust_decimal::Decimal;
-use serde::Deserialize;
+use shared::application::{ApplicationKind, ApplicationStatus, Figures, Request};
 use shared::loan::compare::after_prepayment;
-use shared::loan::trial::{
-    adjust_term, prepayment, settlement, AdjustMode, AdjustTermTrial, PrepaymentRequest,
-    PrepaymentTrial, SettlementTrial,
-};
+use shared::loan::trial::{adjust_term, prepayment, settlement, PrepaymentRequest};
 use shared::loan::Loan;
 use shared::money::to_fen;
 use shared::policy::Policy;
-use shared::progress::{ApplicationKind, ApplicationStatus};
 use shared::withdrawal::{retirement_refusal, retirement_unmet};
 
 /// A change the execution makes besides closing the application.
@@ -47,26 +43,13 @@ enum Outcome {
     Rejected(String),
 }
 
-#[derive(Deserialize)]
-struct PrepaymentAsked {
-    date: NaiveDate,
-    amount: Decimal,
-    mode: AdjustMode,
-    new_remaining_periods: Option<u32>,
-}
-
-#[derive(Deserialize)]
-struct SettlementAsked {
-    date: NaiveDate,
-}
-
-#[derive(Deserialize)]
-struct AdjustAsked {
-    new_remaining_periods: u32,
-}
-
-fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T> {
-    serde_json::from_str(json).map_err(|e| Error::Internal(format!("stored application: {e}")))
+/// The stored request and figures of the candidate, typed by its kind.
+fn typed(candidate: &Candidate) -> Result<(Request, Figures)> {
+    let stored = |e: shared::ApiError| Error::Internal(e.message);
+    Ok((
+        Request::from_stored(candidate.kind, &candidate.request).map_err(stored)?,
+        Figures::from_stored(candidate.kind, &candidate.figures).map_err(stored)?,
+    ))
 }
 
 const CHANGED: &str = "贷款信息已变化，按最新数据计算的结果与受理时不一致，预约未执行";
@@ -113,13 +96,12 @@ async fn withdrawal_outcome(
     date: NaiveDate,
     candidate: &Candidate,
 ) -> Result<Outcome> {
-    let (personal_account, figures) = (&candidate.personal_account, &candidate.figures);
+    let personal_account = &candidate.personal_account;
     let member = withdrawal::member(&mut **tx, personal_account).await?;
-    let accepted: serde_json::Value = parse(figures)?;
-    let amount = accepted["amount"]
-        .as_str()
-        .and_then(|a| a.parse::<Decimal>().ok())
-        .and_then(to_fen);
+    let amount = match typed(candidate)? {
+        (Request::Withdrawal(_), Figures::Withdrawal(accepted)) => to_fen(accepted.amount),
+        _ => return Err(Error::Internal("a withdrawal without its figures".into())),
+    };
     let unmet = retirement_unmet(&member.facts, &policy.retirement, date);
     Ok(if let Some(refusal) = retirement_refusal(&unmet) {
         Outcome::Rejected(refusal.message)
@@ -134,7 +116,7 @@ async fn withdrawal_outcome(
 }
 
 fn loan_outcome(policy: &Policy, candidate: &Candidate) -> Result<Outcome> {
-    let (kind, request, figures) = (candidate.kind, &candidate.request, &candidate.figures);
+    let (request, figures) = typed(candidate)?;
     let record = candidate
         .loan
         .clone()
@@ -147,10 +129,8 @@ fn loan_outcome(policy: &Policy, candidate: &Candidate) -> Result<Outcome> {
         after: Box::new(after),
         transaction,
     };
-    Ok(match kind {
-        ApplicationKind::PartialPrepayment => {
-            let asked: PrepaymentAsked = parse(request)?;
-            let accepted: PrepaymentTrial = parse(figures)?;
+    Ok(match (request, figures) {
+        (Request::PartialPrepayment(asked), Figures::PartialPrepayment(accepted)) => {
             let fresh = PrepaymentRequest::parse(
                 &loan,
                 &asked.date.to_string(),
@@ -172,9 +152,7 @@ fn loan_outcome(policy: &Policy, candidate: &Candidate) -> Result<Outcome> {
                 )
             })
         }
-        ApplicationKind::Settlement => {
-            let asked: SettlementAsked = parse(request)?;
-            let accepted: SettlementTrial = parse(figures)?;
+        (Request::Settlement(asked), Figures::Settlement(accepted)) => {
             judge(settlement(&loan, asked.date), &accepted, |trial| {
                 change(
                     Loan {
@@ -193,29 +171,28 @@ fn loan_outcome(policy: &Policy, candidate: &Candidate) -> Result<Outcome> {
                 )
             })
         }
-        ApplicationKind::AdjustTerm => {
-            let asked: AdjustAsked = parse(request)?;
-            let accepted: AdjustTermTrial = parse(figures)?;
-            judge(
-                adjust_term(&loan, asked.new_remaining_periods, policy),
-                &accepted,
-                |trial| {
-                    change(
-                        Loan {
-                            remaining_periods: trial.new_remaining_periods,
-                            monthly_payment: trial
-                                .new_monthly_principal
-                                .unwrap_or(trial.new_monthly_payment),
-                            maturity_date: trial.new_maturity_date,
-                            ..loan.clone()
-                        },
-                        None,
-                    )
-                },
-            )
-        }
-        ApplicationKind::ChangeAccount | ApplicationKind::Withdrawal => {
-            return Err(Error::Internal(format!("{kind:?} is never due")));
+        (Request::AdjustTerm(asked), Figures::AdjustTerm(accepted)) => judge(
+            adjust_term(&loan, asked.new_remaining_periods, policy),
+            &accepted,
+            |trial| {
+                change(
+                    Loan {
+                        remaining_periods: trial.new_remaining_periods,
+                        monthly_payment: trial
+                            .new_monthly_principal
+                            .unwrap_or(trial.new_monthly_payment),
+                        maturity_date: trial.new_maturity_date,
+                        ..loan.clone()
+                    },
+                    None,
+                )
+            },
+        ),
+        (request, _) => {
+            return Err(Error::Internal(format!(
+                "{:?} is never due as a loan's",
+                request.kind()
+            )));
         }
     })
 }

@@ -15,8 +15,8 @@ use crate::error::{Error, Result};
 use crate::loan::store;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use execute::execute;
+use shared::application::{ApplicationKind, ApplicationStatus};
 use shared::policy::Policy;
-use shared::progress::{ApplicationKind, ApplicationStatus};
 use sqlx::Row;
 
 /// What one run did.

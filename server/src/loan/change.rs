@@ -3,17 +3,16 @@
 //! savings account at the same bank (the page says so; the holder and bank are fixed). Card numbers
 //! are never logged whole.
 
-use super::apply::{self, check_key, Created, NewApplication};
 use super::store;
 use crate::account::secret;
 use crate::account::session::CurrentUser;
+use crate::application::{self as apply, check_key, Created, NewApplication};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
-use shared::loan::wire::{
-    ApplicationKind, ApplicationStatus, ApplicationView, ChangeAccountSubmission,
-};
+use shared::application::{ApplicationView, ChangeAsked, ChangeFigures, Figures, Request};
+use shared::loan::wire::ChangeAccountSubmission;
 use shared::loan::LoanStatus;
 use shared::mask;
 use shared::member::CardNumber;
@@ -91,13 +90,15 @@ pub async fn repayment_account(
         &user.personal_account,
         &submission.idempotency_key,
         NewApplication {
-            kind: ApplicationKind::ChangeAccount,
             borrower_no: Some(borrower_no.clone()),
-            status: ApplicationStatus::Done,
             effective_date: Some(now.date()),
-            amount: None,
-            request: serde_json::json!({ "new_account": mask::card(new.as_str()) }),
-            figures: serde_json::json!({ "bank": record.card_bank, "holder": record.card_holder }),
+            request: Request::ChangeAccount(ChangeAsked {
+                new_account: mask::card(new.as_str()),
+            }),
+            figures: Figures::ChangeAccount(ChangeFigures {
+                bank: record.card_bank.clone(),
+                holder: record.card_holder.clone(),
+            }),
             open_slot: None,
         },
     )

@@ -2,12 +2,10 @@
 //! 调整月还款额 (reservations re-validated with `shared` at the server's business time) and
 //! 变更还款账号 (at once).
 
-mod apply;
 mod change;
 mod reserve;
 pub mod store;
 
-pub use apply::{check_key, create, replay, Created, NewApplication};
 pub use reserve::figures_changed;
 
 use crate::account::session::CurrentUser;

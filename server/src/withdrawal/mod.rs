@@ -4,15 +4,17 @@
 //! the day (`crate::batch`).
 
 use crate::account::session::CurrentUser;
+use crate::application::{self, NewApplication};
 use crate::error::{Error, Result};
-use crate::loan::{self, NewApplication};
+use crate::loan;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{Datelike, NaiveDate};
 use shared::account::Gender;
-use shared::loan::wire::{ApplicationKind, ApplicationStatus, CardView};
+use shared::application::{Figures, Request, WithdrawalAsked, WithdrawalFigures};
+use shared::loan::wire::CardView;
 use shared::member::{AccountStatus, CardStatus, SavingsCard};
 use shared::money::{from_fen, to_fen};
 use shared::withdrawal::{
@@ -196,7 +198,7 @@ async fn add_material(
     user: CurrentUser,
     Json(new): Json<NewMaterial>,
 ) -> Result<Json<Material>> {
-    loan::check_key(&new.idempotency_key)?;
+    application::check_key(&new.idempotency_key)?;
     // A repeated key: the material the first request added.
     if let Some(first) =
         material_by_key(&state, &user.personal_account, &new.idempotency_key).await?
@@ -267,16 +269,16 @@ async fn add_material(
     summary = "提交 退休销户提取（服务器重新检查每个条件）",
     security(("session" = [], "csrf" = [])),
     request_body = WithdrawalSubmission,
-    responses((status = 400, description = "请求体不是 JSON", body = shared::ApiError), (status = 415, description = "缺少 Content-Type: application/json", body = shared::ApiError), (status = 413, description = "提交的内容过大（超过 16 KiB）", body = shared::ApiError), (status = 200, body = shared::loan::wire::ApplicationView), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError), (status = 422, description = "输入不正确（缺少字段、类型不对）或不符合业务规则：message 说明原因，field 指出字段", body = shared::ApiError), (status = 500, description = "内部错误（已记录，不显示原因）", body = shared::ApiError))
+    responses((status = 400, description = "请求体不是 JSON", body = shared::ApiError), (status = 415, description = "缺少 Content-Type: application/json", body = shared::ApiError), (status = 413, description = "提交的内容过大（超过 16 KiB）", body = shared::ApiError), (status = 200, body = shared::application::ApplicationView), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError), (status = 422, description = "输入不正确（缺少字段、类型不对）或不符合业务规则：message 说明原因，field 指出字段", body = shared::ApiError), (status = 500, description = "内部错误（已记录，不显示原因）", body = shared::ApiError))
 )]
 async fn submit(
     State(state): State<AppState>,
     user: CurrentUser,
     Json(submission): Json<WithdrawalSubmission>,
 ) -> Result<Response> {
-    loan::check_key(&submission.idempotency_key)?;
+    application::check_key(&submission.idempotency_key)?;
     if let Some(first) =
-        loan::replay(&state, &user.personal_account, &submission.idempotency_key).await?
+        application::replay(&state, &user.personal_account, &submission.idempotency_key).await?
     {
         return Ok(Json(first).into_response());
     }
@@ -296,30 +298,34 @@ async fn submit(
             "账户余额为0，无需提取",
         )));
     }
-    let amount = from_fen(record.balance_fen);
-    if amount != submission.amount {
-        return Ok(loan::figures_changed(
-            &serde_json::json!({ "amount": amount }),
-        ));
-    }
     let card = record
         .facts
         .card
         .as_ref()
         .map(|c| state.key.masked_card(&c.number));
-    let created = loan::create(
+    let figures = WithdrawalFigures {
+        amount: from_fen(record.balance_fen),
+        card,
+    };
+    if figures.amount != submission.amount {
+        return Ok(loan::figures_changed(
+            Figures::Withdrawal(figures),
+            "账户余额已变化，提取金额已按最新数据更新，请核对后再提交",
+        ));
+    }
+    let created = application::create(
         &state,
         &state.db.pool,
         &user.personal_account,
         &submission.idempotency_key,
         NewApplication {
-            kind: ApplicationKind::Withdrawal,
             borrower_no: None,
-            status: ApplicationStatus::Accepted,
             effective_date: Some(now.date()),
-            amount: Some(amount),
-            request: serde_json::json!({ "reason": "离休、退休", "close_account": true }),
-            figures: serde_json::json!({ "amount": amount, "card": card }),
+            request: Request::Withdrawal(WithdrawalAsked {
+                reason: "离休、退休".into(),
+                close_account: true,
+            }),
+            figures: Figures::Withdrawal(figures),
             open_slot: Some(open_slot(&user.personal_account)),
         },
     )

@@ -52,14 +52,6 @@ pub fn loan_application_open(open: Option<&super::wire::Pending>) -> ApiError {
     )
 }
 
-/// One open withdrawal per member.
-pub fn withdrawal_open() -> ApiError {
-    ApiError::new(
-        "application_open",
-        "您已有受理中的提取业务，请待办结或在业务进度查询中撤销后再办理",
-    )
-}
-
 fn date_refusal(message: &str) -> ApiError {
     ApiError::field("date", "date_not_offered", message.to_owned())
 }

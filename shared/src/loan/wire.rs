@@ -5,6 +5,7 @@ use super::trial::{
     PrepaymentRequest, PrepaymentTrial, SettlementTrial,
 };
 use super::{Loan, LoanStatus, RepaymentMethod};
+use crate::application::ApplicationKind;
 use crate::date::parse_date;
 use crate::error::ApiError;
 use crate::policy::Policy;
@@ -115,69 +116,6 @@ pub struct LoanTransaction {
     pub balance_after: Decimal,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ApplicationKind {
-    PartialPrepayment,
-    Settlement,
-    AdjustTerm,
-    ChangeAccount,
-    Withdrawal,
-}
-
-impl ApplicationKind {
-    pub fn label(self) -> &'static str {
-        match self {
-            ApplicationKind::PartialPrepayment => "部分提前还本",
-            ApplicationKind::Settlement => "提前结清贷款",
-            ApplicationKind::AdjustTerm => "调整月还款额",
-            ApplicationKind::ChangeAccount => "变更还款账号",
-            ApplicationKind::Withdrawal => "退休销户提取",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ApplicationStatus {
-    /// 已预约.
-    Reserved,
-    /// 受理中.
-    Accepted,
-    /// 已办结.
-    Done,
-    /// 已撤销.
-    Cancelled,
-    /// 未通过.
-    Rejected,
-}
-
-impl ApplicationStatus {
-    pub fn label(self) -> &'static str {
-        match self {
-            ApplicationStatus::Reserved => "已预约",
-            ApplicationStatus::Accepted => "受理中",
-            ApplicationStatus::Done => "已办结",
-            ApplicationStatus::Cancelled => "已撤销",
-            ApplicationStatus::Rejected => "未通过",
-        }
-    }
-}
-
-/// An application as the citizen sees it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ApplicationView {
-    pub application_no: String,
-    pub kind: ApplicationKind,
-    pub status: ApplicationStatus,
-    pub submitted_at: String,
-    pub effective_date: Option<NaiveDate>,
-    pub amount: Option<Decimal>,
-}
-
 /// 部分提前还本 as submitted: the inputs, the figures the citizen saw, and an idempotency key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -213,15 +151,6 @@ pub struct ChangeAccountSubmission {
     pub new_account: String,
     pub new_account_again: String,
     pub idempotency_key: String,
-}
-
-/// The answer to a submission whose figures no longer hold (HTTP 409): the server's fresh ones.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct FiguresChanged {
-    pub code: String,
-    pub message: String,
-    pub fresh: serde_json::Value,
 }
 
 /// What the trial pages need besides the loan: the business time and the dates on offer.

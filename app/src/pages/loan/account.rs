@@ -5,6 +5,7 @@ use super::{borrower_no, BusinessPage, MemberHeaderView};
 use crate::api;
 use crate::components::submit::{outcome, ConfirmDialog, Outcome, OutcomeView, RefusalNote};
 use leptos::prelude::*;
+use shared::application::{ChangeFigures, Figures};
 use shared::loan::wire::{ChangeAccountSubmission, LoanDetail};
 use shared::member::CardNumber;
 
@@ -60,7 +61,12 @@ fn AccountForm(detail: LoanDetail, refusal: Option<String>) -> impl IntoView {
         let no = borrower_no();
         leptos::task::spawn_local(async move {
             let result = api::change_account(&no, &body).await;
-            sent.set(Some(outcome(result, &serde_json::Value::Null, &[])));
+            // Done at once: never answered with changed figures.
+            let shown = Figures::ChangeAccount(ChangeFigures {
+                bank: String::new(),
+                holder: String::new(),
+            });
+            sent.set(Some(outcome(result, &shown)));
         });
     };
     view! {

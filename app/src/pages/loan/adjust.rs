@@ -7,17 +7,12 @@ use crate::components::submit::{
     outcome, ConfirmDialog, FiguresTable, Outcome, OutcomeView, RefusalNote,
 };
 use leptos::prelude::*;
+use shared::application::{Figure, Figures};
 use shared::date::compact;
 use shared::loan::trial::{adjust_term, parse_periods, AdjustTermTrial};
 use shared::loan::wire::{AdjustTermSubmission, LoanDetail};
 use shared::policy::Policy;
 use shared::ApiError;
-
-const CHANGED_LABELS: [(&str, &str); 3] = [
-    ("new_monthly_payment", "变更后月还款额"),
-    ("new_maturity_date", "变更后到期日期"),
-    ("interest_difference", "利息变化"),
-];
 
 #[component]
 pub fn AdjustTerm() -> impl IntoView {
@@ -74,21 +69,45 @@ fn AdjustForm(detail: LoanDetail, policy: Policy, refusal: Option<String>) -> im
                 t.as_ref().map(pick).unwrap_or_else(|_| "—".into())
             };
             vec![
-                ("变更后月还款额", show(|t| yuan(t.new_monthly_payment))),
-                ("变更后到期日期", show(|t| compact(t.new_maturity_date))),
-                ("生效日期", show(|t| compact(t.effective_date))),
-                ("剩余应付利息", show(|t| yuan(t.interest_after))),
-                ("利息变化", show(|t| yuan(t.interest_difference))),
+                (
+                    Figure::NewMonthlyPayment.label(),
+                    show(|t| yuan(t.new_monthly_payment)),
+                ),
+                (
+                    Figure::NewMaturityDate.label(),
+                    show(|t| compact(t.new_maturity_date)),
+                ),
+                (
+                    Figure::EffectiveDate.label(),
+                    show(|t| compact(t.effective_date)),
+                ),
+                (
+                    Figure::InterestAfter.label(),
+                    show(|t| yuan(t.interest_after)),
+                ),
+                (
+                    Figure::InterestDifference.label(),
+                    show(|t| yuan(t.interest_difference)),
+                ),
             ]
         })
     });
     let rows = Signal::derive(move || {
         trial.with(|t| match t {
             Ok(t) => vec![
-                ("变更后剩余期数", t.new_remaining_periods.to_string()),
-                ("变更后月还款额", yuan(t.new_monthly_payment)),
-                ("变更后到期日期", compact(t.new_maturity_date)),
-                ("生效日期", compact(t.effective_date)),
+                (
+                    Figure::NewRemainingPeriods.label(),
+                    t.new_remaining_periods.to_string(),
+                ),
+                (
+                    Figure::NewMonthlyPayment.label(),
+                    yuan(t.new_monthly_payment),
+                ),
+                (
+                    Figure::NewMaturityDate.label(),
+                    compact(t.new_maturity_date),
+                ),
+                (Figure::EffectiveDate.label(), compact(t.effective_date)),
             ],
             Err(_) => Vec::new(),
         })
@@ -105,11 +124,7 @@ fn AdjustForm(detail: LoanDetail, policy: Policy, refusal: Option<String>) -> im
         let no = borrower_no();
         leptos::task::spawn_local(async move {
             let result = api::submit_adjust_term(&no, &body).await;
-            sent.set(Some(outcome(
-                result,
-                &serde_json::to_value(&shown).unwrap_or_default(),
-                &CHANGED_LABELS,
-            )));
+            sent.set(Some(outcome(result, &Figures::AdjustTerm(shown))));
         });
     };
     view! {

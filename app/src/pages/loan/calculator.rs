@@ -6,6 +6,7 @@ use super::prepayment::{trial_of, Comparison, ModeFields};
 use super::yuan;
 use crate::components::submit::FiguresTable;
 use leptos::prelude::*;
+use shared::application::Figure;
 use shared::date::compact;
 use shared::loan::calculator::LoanTerms;
 use shared::loan::compare::compare_modes;
@@ -89,20 +90,29 @@ pub fn Calculator() -> impl IntoView {
     });
     let trial_rows = Signal::derive(move || match trial.get() {
         Ok(t) => vec![
-            ("提前还款总额", yuan(t.total)),
-            ("提前还本利息", yuan(t.prepay_interest)),
-            ("变更后贷款余额", yuan(t.new_balance)),
-            ("变更后剩余期数", t.new_remaining_periods.to_string()),
-            ("变更后月还款额", yuan(t.new_monthly_payment)),
-            ("变更后到期日期", compact(t.new_maturity_date)),
+            (Figure::Total.label(), yuan(t.total)),
+            (Figure::PrepayInterest.label(), yuan(t.prepay_interest)),
+            (Figure::NewBalance.label(), yuan(t.new_balance)),
+            (
+                Figure::NewRemainingPeriods.label(),
+                t.new_remaining_periods.to_string(),
+            ),
+            (
+                Figure::NewMonthlyPayment.label(),
+                yuan(t.new_monthly_payment),
+            ),
+            (
+                Figure::NewMaturityDate.label(),
+                compact(t.new_maturity_date),
+            ),
         ],
         Err(_) => Vec::new(),
     });
     let settlement_rows = Signal::derive(move || match settled.get() {
         Ok(s) => vec![
-            ("提前结清本金", yuan(s.principal)),
-            ("提前结清利息", yuan(s.interest)),
-            ("提前还款总额", yuan(s.total)),
+            (Figure::SettlementPrincipal.label(), yuan(s.principal)),
+            (Figure::SettlementInterest.label(), yuan(s.interest)),
+            (Figure::Total.label(), yuan(s.total)),
         ],
         Err(_) => Vec::new(),
     });

@@ -10,6 +10,7 @@ use crate::components::submit::{
     outcome, ConfirmDialog, FiguresTable, Outcome, OutcomeView, RefusalNote,
 };
 use leptos::prelude::*;
+use shared::application::{Figure, Figures};
 use shared::date::compact;
 use shared::loan::compare::{after_prepayment, compare_modes, ModeComparison};
 use shared::loan::trial::{
@@ -18,15 +19,6 @@ use shared::loan::trial::{
 use shared::loan::wire::{LoanDetail, PrepaymentSubmission, TrialContext};
 use shared::loan::Loan;
 use shared::ApiError;
-
-const CHANGED_LABELS: [(&str, &str); 6] = [
-    ("total", "提前还款总额"),
-    ("prepay_interest", "提前还本利息"),
-    ("new_balance", "变更后贷款余额"),
-    ("new_remaining_periods", "变更后剩余期数"),
-    ("new_monthly_payment", "变更后月还款额"),
-    ("new_maturity_date", "变更后到期日期"),
-];
 
 #[component]
 pub fn Prepayment() -> impl IntoView {
@@ -130,16 +122,28 @@ fn PrepaymentForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
                 t.as_ref().map(pick).unwrap_or_else(|_| "—".into())
             };
             vec![
-                ("提前还款总额", show(|t| yuan(t.total))),
-                ("提前还本利息", show(|t| yuan(t.prepay_interest))),
-                ("退还利息", show(|t| yuan(t.refund_interest))),
-                ("变更后贷款余额", show(|t| yuan(t.new_balance))),
+                (Figure::Total.label(), show(|t| yuan(t.total))),
                 (
-                    "变更后剩余期数",
+                    Figure::PrepayInterest.label(),
+                    show(|t| yuan(t.prepay_interest)),
+                ),
+                (
+                    Figure::RefundInterest.label(),
+                    show(|t| yuan(t.refund_interest)),
+                ),
+                (Figure::NewBalance.label(), show(|t| yuan(t.new_balance))),
+                (
+                    Figure::NewRemainingPeriods.label(),
                     show(|t| t.new_remaining_periods.to_string()),
                 ),
-                ("变更后月还款额", show(|t| yuan(t.new_monthly_payment))),
-                ("变更后到期日期", show(|t| compact(t.new_maturity_date))),
+                (
+                    Figure::NewMonthlyPayment.label(),
+                    show(|t| yuan(t.new_monthly_payment)),
+                ),
+                (
+                    Figure::NewMaturityDate.label(),
+                    show(|t| compact(t.new_maturity_date)),
+                ),
             ]
         })
     });
@@ -172,8 +176,7 @@ fn PrepaymentForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
         let no = borrower_no();
         leptos::task::spawn_local(async move {
             let result = api::submit_prepayment(&no, &body).await;
-            let shown = serde_json::to_value(&shown).unwrap_or_default();
-            sent.set(Some(outcome(result, &shown, &CHANGED_LABELS)));
+            sent.set(Some(outcome(result, &Figures::PartialPrepayment(shown))));
         });
     };
     let rows = Signal::derive(move || {
@@ -184,12 +187,21 @@ fn PrepaymentForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
                     compact(shared::date::parse_iso(&date.get()).unwrap_or_default()),
                 ),
                 ("调整方式", mode.get().label().to_owned()),
-                ("提前还本金额", yuan(t.prepay_principal)),
-                ("提前还款总额", yuan(t.total)),
-                ("提前还本利息", yuan(t.prepay_interest)),
-                ("变更后月还款额", yuan(t.new_monthly_payment)),
-                ("变更后剩余期数", t.new_remaining_periods.to_string()),
-                ("变更后到期日期", compact(t.new_maturity_date)),
+                (Figure::PrepayPrincipal.label(), yuan(t.prepay_principal)),
+                (Figure::Total.label(), yuan(t.total)),
+                (Figure::PrepayInterest.label(), yuan(t.prepay_interest)),
+                (
+                    Figure::NewMonthlyPayment.label(),
+                    yuan(t.new_monthly_payment),
+                ),
+                (
+                    Figure::NewRemainingPeriods.label(),
+                    t.new_remaining_periods.to_string(),
+                ),
+                (
+                    Figure::NewMaturityDate.label(),
+                    compact(t.new_maturity_date),
+                ),
             ],
             Err(_) => Vec::new(),
         })
@@ -263,7 +275,7 @@ pub(super) fn Comparison(
             <h2>"各调整方式对比"</h2>
             <div class="table-scroll" tabindex="0" role="region" aria-label="对比表">
                 <table class="table">
-                    <thead><tr><th>"调整方式"</th><th>"变更后月还款额"</th><th>"变更后剩余期数"</th><th>"剩余应付利息"</th><th>"节省利息"</th></tr></thead>
+                    <thead><tr><th>"调整方式"</th><th>{Figure::NewMonthlyPayment.label()}</th><th>{Figure::NewRemainingPeriods.label()}</th><th>{Figure::InterestAfter.label()}</th><th>"节省利息"</th></tr></thead>
                     <tbody>
                         {move || comparisons.get().into_iter().map(|c| view! {
                             <tr>

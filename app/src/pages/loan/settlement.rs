@@ -9,15 +9,10 @@ use crate::components::submit::{
     outcome, ConfirmDialog, FiguresTable, Outcome, OutcomeView, RefusalNote,
 };
 use leptos::prelude::*;
+use shared::application::{Figure, Figures};
 use shared::date::{compact, parse_date};
 use shared::loan::trial::{settlement, SettlementTrial};
 use shared::loan::wire::{LoanDetail, SettlementSubmission, TrialContext};
-
-const CHANGED_LABELS: [(&str, &str); 3] = [
-    ("principal", "提前结清本金"),
-    ("interest", "提前结清利息"),
-    ("total", "提前还款总额"),
-];
 
 #[component]
 pub fn Settlement() -> impl IntoView {
@@ -52,10 +47,19 @@ fn SettlementForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
             };
             vec![
                 ("当前账务日期", business_date.clone()),
-                ("提前结清本金", show(|t| yuan(t.principal))),
-                ("提前结清利息", show(|t| yuan(t.interest))),
-                ("提前还款总额", show(|t| yuan(t.total))),
-                ("退还利息", show(|t| yuan(t.refund_interest))),
+                (
+                    Figure::SettlementPrincipal.label(),
+                    show(|t| yuan(t.principal)),
+                ),
+                (
+                    Figure::SettlementInterest.label(),
+                    show(|t| yuan(t.interest)),
+                ),
+                (Figure::Total.label(), show(|t| yuan(t.total))),
+                (
+                    Figure::RefundInterest.label(),
+                    show(|t| yuan(t.refund_interest)),
+                ),
             ]
         })
     });
@@ -73,10 +77,10 @@ fn SettlementForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
         trial.with(|t| match t {
             Ok(t) => vec![
                 ("约定还款日", date.get().replace('-', "")),
-                ("提前结清本金", yuan(t.principal)),
-                ("提前结清利息", yuan(t.interest)),
-                ("提前还款总额", yuan(t.total)),
-                ("退还利息", yuan(t.refund_interest)),
+                (Figure::SettlementPrincipal.label(), yuan(t.principal)),
+                (Figure::SettlementInterest.label(), yuan(t.interest)),
+                (Figure::Total.label(), yuan(t.total)),
+                (Figure::RefundInterest.label(), yuan(t.refund_interest)),
             ],
             Err(_) => Vec::new(),
         })
@@ -93,11 +97,7 @@ fn SettlementForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
         let no = borrower_no();
         leptos::task::spawn_local(async move {
             let result = api::submit_settlement(&no, &body).await;
-            sent.set(Some(outcome(
-                result,
-                &serde_json::to_value(&shown).unwrap_or_default(),
-                &CHANGED_LABELS,
-            )));
+            sent.set(Some(outcome(result, &Figures::Settlement(shown))));
         });
     };
     let accepted = move || matches!(sent.get(), Some(Outcome::Accepted(_)));

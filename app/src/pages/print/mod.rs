@@ -8,8 +8,6 @@ use crate::pages::fund;
 use crate::pages::loan::detail::{history_table, schedule_summary, schedule_table};
 use leptos::prelude::*;
 use shared::date::compact;
-use shared::money::format_thousands;
-use shared::progress::ApplicationKind;
 
 /// 查询打印: what can be printed.
 #[component]
@@ -110,11 +108,8 @@ pub fn Receipt() -> impl IntoView {
                         ("预约/生效日期".to_owned(), p.effective_date.map(compact).unwrap_or_else(|| "—".into())),
                         ("办理状态".to_owned(), p.status.label().to_owned()),
                     ];
-                    // A loan application's amount is among its figures (提前还款总额); a
-                    // withdrawal's is the whole balance paid out.
-                    if let (ApplicationKind::Withdrawal, Some(amount)) = (p.kind, p.amount) {
-                        rows.insert(rows.len() - 1, ("提取金额".to_owned(), format_thousands(amount)));
-                    }
+                    // The amount is among the figures (提前还款总额, 提取金额), labelled by
+                    // `shared::application`.
                     if let Some(no) = &p.borrower_no {
                         rows.insert(2, ("借款人编号".to_owned(), no.clone()));
                     }

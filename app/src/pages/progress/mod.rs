@@ -6,9 +6,9 @@ use crate::api;
 use crate::components::submit::ConfirmDialog;
 use crate::layout::Frame;
 use leptos::prelude::*;
+use shared::application::{ApplicationStatus, Progress};
 use shared::date::compact;
 use shared::money::format_thousands;
-use shared::progress::{ApplicationStatus, Progress};
 
 #[component]
 pub fn ProgressPage() -> impl IntoView {

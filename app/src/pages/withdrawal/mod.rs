@@ -7,6 +7,7 @@ use crate::components::figures::{yuan, MemberHeaderView};
 use crate::components::submit::{outcome, ConfirmDialog, Outcome, OutcomeView};
 use crate::layout::Frame;
 use leptos::prelude::*;
+use shared::application::{Figure, Figures, WithdrawalFigures};
 use shared::withdrawal::{
     Material, NewMaterial, WithdrawalHome, WithdrawalSubmission, MATERIAL_REASONS,
 };
@@ -51,20 +52,24 @@ fn WithdrawalForm(home: WithdrawalHome, on_changed: Callback<()>) -> impl IntoVi
         move || {
             vec![
                 ("提取类型", "退休销户提取".to_owned()),
-                ("提取金额", yuan(amount)),
-                ("收款储蓄卡", card.clone()),
+                (Figure::WithdrawalAmount.label(), yuan(amount)),
+                (Figure::Card.label(), card.clone()),
             ]
         }
     });
+    let shown = Figures::Withdrawal(WithdrawalFigures {
+        amount,
+        card: home.card.as_ref().map(|c| c.number.clone()),
+    });
     let submit = move || {
+        let shown = shown.clone();
         let body = WithdrawalSubmission {
             amount,
             idempotency_key: key.get_untracked(),
         };
         leptos::task::spawn_local(async move {
             let result = api::submit_withdrawal(&body).await;
-            let shown = serde_json::json!({ "amount": amount });
-            sent.set(Some(outcome(result, &shown, &[("amount", "提取金额")])));
+            sent.set(Some(outcome(result, &shown)));
         });
     };
     let accepted = move || matches!(sent.get(), Some(Outcome::Accepted(_)));

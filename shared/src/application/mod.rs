@@ -1,16 +1,85 @@
-//! 业务进度查询 — every application a member made, with its timeline, and the rule for 撤销.
+//! 申请 — every business a citizen submits, as one typed domain: the kinds and statuses, what was
+//! asked ([`Request`]) and the figures accepted ([`Figures`]) per business with their labels in one
+//! table ([`Figure`]), the timeline of 业务进度查询 and the rule for 撤销.
 //!
 //! An application starts 已预约 (a reservation for a date: 部分提前还本, 提前结清贷款, 调整月还款额),
 //! 受理中 (退休销户提取, executed at the end of the day) or 已办结 (变更还款账号, done at once); it
 //! closes 已办结 when executed, 已撤销 when the citizen cancels it, or 未通过 with the reason.
 
+mod figures;
+
+pub use figures::{
+    receipt, AdjustAsked, ChangeAsked, ChangeFigures, Figure, Figures, PrepaymentAsked, Request,
+    SettlementAsked, WithdrawalAsked, WithdrawalFigures,
+};
+
 use crate::error::ApiError;
-pub use crate::loan::wire::{ApplicationKind, ApplicationStatus, ApplicationView};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationKind {
+    PartialPrepayment,
+    Settlement,
+    AdjustTerm,
+    ChangeAccount,
+    Withdrawal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationStatus {
+    /// 已预约.
+    Reserved,
+    /// 受理中.
+    Accepted,
+    /// 已办结.
+    Done,
+    /// 已撤销.
+    Cancelled,
+    /// 未通过.
+    Rejected,
+}
+
+impl ApplicationStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            ApplicationStatus::Reserved => "已预约",
+            ApplicationStatus::Accepted => "受理中",
+            ApplicationStatus::Done => "已办结",
+            ApplicationStatus::Cancelled => "已撤销",
+            ApplicationStatus::Rejected => "未通过",
+        }
+    }
+}
+
+/// An application as the citizen sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApplicationView {
+    pub application_no: String,
+    pub kind: ApplicationKind,
+    pub status: ApplicationStatus,
+    pub submitted_at: String,
+    pub effective_date: Option<NaiveDate>,
+    pub amount: Option<Decimal>,
+}
+
 impl ApplicationKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ApplicationKind::PartialPrepayment => "部分提前还本",
+            ApplicationKind::Settlement => "提前结清贷款",
+            ApplicationKind::AdjustTerm => "调整月还款额",
+            ApplicationKind::ChangeAccount => "变更还款账号",
+            ApplicationKind::Withdrawal => "退休销户提取",
+        }
+    }
+
     /// The status an application of this kind has when it is accepted.
     pub fn initial_status(self) -> ApplicationStatus {
         match self {
@@ -31,6 +100,24 @@ impl ApplicationStatus {
             ApplicationStatus::Reserved | ApplicationStatus::Accepted
         )
     }
+}
+
+/// A second open application in a slot that holds one already (the loan's, the member's
+/// withdrawal): the refusal of that business.
+pub fn slot_taken(kind: ApplicationKind) -> ApiError {
+    match kind {
+        ApplicationKind::Withdrawal => crate::withdrawal::withdrawal_open(),
+        _ => crate::loan::submission::loan_application_open(None),
+    }
+}
+
+/// The answer to a submission whose figures no longer hold (HTTP 409): the server's fresh ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FiguresChanged {
+    pub code: String,
+    pub message: String,
+    pub fresh: Figures,
 }
 
 /// One step of an application's life.
