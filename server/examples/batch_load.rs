@@ -161,6 +161,7 @@ async fn main() {
         let summary = server::import::run(
             &db,
             &key,
+            &shared::fund::default_deposit_rates(),
             server::import::Files {
                 members: Some(&members),
                 loans: Some(&loans),

@@ -105,6 +105,7 @@ async fn main() {
         server::import::run(
             &db,
             &key,
+            &shared::fund::default_deposit_rates(),
             server::import::Files {
                 members: Some(&members),
                 loans: Some(&loans),

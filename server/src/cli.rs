@@ -198,6 +198,9 @@ pub struct ImportArgs {
     /// The data key (64 hex digits) the personal data is sealed with.
     #[arg(long, env = "HPF_DATA_KEY_FILE")]
     pub data_key_file: PathBuf,
+    /// The policy whose deposit rates check imported 结息 rows.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
 }
 
 #[derive(Debug, Args)]

@@ -88,7 +88,8 @@ pub async fn run(cli: Cli) -> Result<bool, Failure> {
                 loans: args.loans.as_deref(),
                 deposits: args.deposits.as_deref(),
             };
-            let result = import::run(&db, &key, files).await;
+            let rates = load_rules(&args.policy)?.1.deposit_rates;
+            let result = import::run(&db, &key, &rates, files).await;
             db.close().await;
             match result? {
                 Ok(summary) => {

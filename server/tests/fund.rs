@@ -3,8 +3,9 @@
 
 mod common;
 
+use common::batch::{batch, status_of};
 use common::citizen::Citizen;
-use common::loans::{app, logged_in, person};
+use common::loans::{app, demo_login, key, logged_in, person, QIAN_ER};
 use common::stores;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
@@ -56,6 +57,13 @@ async fn feng_qi_sees_his_account_as_the_fund_holds_it() {
         assert_eq!(rows.len(), 21);
         assert_eq!(all["year"], Value::Null);
         assert_eq!(rows[0]["kind"], "opening");
+        // Worked by hand: the 期初余额 of 2016-07-01 is 7,303.30; the 2017 结息 on the daily
+        // balances (7,303.30 × 365 + the deposits' day-weighted sum 2,120,520) × 1.5 ÷ 36,000
+        // = 199.426… → 199.43; 13,063.30 + 11,640.00 + 199.43 = 24,902.73.
+        assert_eq!(
+            (&rows[0]["date"], &rows[0]["amount"]),
+            (&json!("2016-07-01"), &json!("7303.30"))
+        );
         let mut balance = Decimal::ZERO;
         for row in rows {
             let amount = money(&row["amount"]);
@@ -80,6 +88,7 @@ async fn feng_qi_sees_his_account_as_the_fund_holds_it() {
         );
         let interest = rows.iter().find(|r| r["kind"] == "interest").unwrap();
         assert_eq!(interest["date"], "2017-06-30");
+        assert_eq!(interest["amount"], "199.43");
 
         // The 对账单: opening + deposits − withdrawals + interest = closing, to the fen.
         let (status, view) = citizen.get("/api/fund/statement/2017").await;
@@ -120,18 +129,114 @@ async fn a_year_typed_wrong_is_named_and_no_session_sees_nothing() {
             "/api/fund/entries?year=二〇一七",
             "/api/fund/statement/abcd",
             "/api/fund/statement/99999",
+            "/api/fund/statement/+2017",
         ] {
             let (status, body) = citizen.get(path).await;
             assert_eq!(status, 422, "{path}: {body}");
             assert_eq!(body["field"], "year", "{path}");
             assert!(body["message"].as_str().unwrap().contains("年度"), "{body}");
         }
-        // A year without rows: the balance carried through, nothing else.
-        let (status, view) = citizen.get("/api/fund/statement/2015").await;
+        // Before the recorded history (it starts 20160701) and after this year: no statement,
+        // said why — never one of zeros (冯七's account was opened in 2009).
+        let (status, body) = citizen.get("/api/fund/statement/2015").await;
+        assert_eq!(
+            (status, &body["code"]),
+            (422, &json!("year_before_history")),
+            "{body}"
+        );
+        assert!(
+            body["message"].as_str().unwrap().contains("20160701"),
+            "{body}"
+        );
+        let (status, body) = citizen.get("/api/fund/statement/2019").await;
+        assert_eq!(
+            (status, &body["code"]),
+            (422, &json!("year_in_future")),
+            "{body}"
+        );
+        // The first year states the period it covers, and the rates of the year.
+        let (_, view) = citizen.get("/api/fund/statement/2016").await;
+        assert_eq!(
+            (&view["statement"]["from"], &view["statement"]["to"]),
+            (&json!("2016-07-01"), &json!("2016-12-31"))
+        );
+        assert_eq!(
+            view["rates"],
+            json!([{"from": "2016-02-21", "annual": "1.50"}])
+        );
+    }
+}
+
+/// The end-of-day run's 提取 for a member whose 缴存明细 is not recorded yet starts it with the
+/// balance paid out; for one whose 明细 does not end at the balance it is refused (未通过), money
+/// untouched.
+#[tokio::test]
+async fn a_withdrawal_keeps_the_history_adding_up_or_is_refused() {
+    for store in common::stores() {
+        let policy = Policy::default();
+        let app = app(store, TEN, policy.clone()).await;
+        let qian = demo_login(&app, QIAN_ER).await;
+        sqlx::query("DELETE FROM fund_transactions WHERE personal_account = '4102205'")
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        let (status, accepted) = qian
+            .post(
+                "/api/withdrawal",
+                &json!({"amount": "73905.26", "idempotency_key": key(1)}),
+            )
+            .await;
+        assert_eq!(status, 200, "{accepted}");
+        let report = batch(&app, &policy, "2018-01-05").await;
+        assert_eq!((report.done, report.rejected, report.failed), (1, 0, 0));
+        let (_, list) = qian.get("/api/fund/entries").await;
+        let kinds: Vec<&str> = list["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(kinds, ["opening", "withdrawal"]);
+        let (status, view) = qian.get("/api/fund/statement/2018").await;
         assert_eq!(status, 200, "{view}");
         assert_eq!(
-            (&view["statement"]["opening"], &view["statement"]["closing"]),
-            (&json!("0.00"), &json!("0.00"))
+            (
+                &view["statement"]["opening"],
+                &view["statement"]["withdrawal"],
+                &view["statement"]["closing"]
+            ),
+            (&json!("73905.26"), &json!("73905.26"), &json!("0.00"))
         );
+
+        // 郑三's 明细 made to end elsewhere: the run refuses, nothing moves.
+        let zheng = demo_login(&app, "13904310011").await;
+        sqlx::query(
+            "UPDATE fund_transactions SET balance_after_fen = balance_after_fen + 1 \
+             WHERE personal_account = '4102206' AND seq = (SELECT MAX(seq) FROM fund_transactions WHERE personal_account = '4102206')",
+        )
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+        let (_, account) = zheng.get("/api/fund").await;
+        assert_eq!(account["history_incomplete"], true);
+        let (status, accepted) = zheng
+            .post(
+                "/api/withdrawal",
+                &json!({"amount": "58214.90", "idempotency_key": key(2)}),
+            )
+            .await;
+        assert_eq!(status, 200, "{accepted}");
+        let report = batch(&app, &policy, "2018-01-05").await;
+        assert_eq!((report.done, report.rejected, report.failed), (0, 1, 0));
+        let (status, reason) = status_of(&app, accepted["application_no"].as_str().unwrap()).await;
+        assert_eq!(status, "rejected");
+        assert!(reason.unwrap().contains("账户明细与账户余额不一致"));
+        let balance: i64 = sqlx::query_scalar(
+            "SELECT balance_fen FROM members WHERE personal_account = '4102206'",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(balance, 5_821_490);
     }
 }

@@ -237,10 +237,11 @@ async fn a_deposit_history_is_checked_row_by_row_and_ends_at_the_balance() {
         let loans = format!("{LOANS_HEADER}\n");
         let history = [
             "5300001,2016-07-01,期初余额,,,,8000.00,8000.00",
-            "5300001,2017-06-30,结息,,,,123.45,8123.45",
-            "5300001,2018-01-15,汇缴,201801,600.00,600.00,1200.00,9323.45",
-            "5300001,2018-02-15,remittance,201802,600.00,600.00,1200.00,10523.45",
-            "5300001,2018-03-02,转入,,,,1822.22,12345.67",
+            // 8,000.00 × 365 × 1.5 ÷ 36,000 = 121.666… → 121.67, as the fund computes it.
+            "5300001,2017-06-30,结息,,,,121.67,8121.67",
+            "5300001,2018-01-15,汇缴,201801,600.00,600.00,1200.00,9321.67",
+            "5300001,2018-02-15,remittance,201802,600.00,600.00,1200.00,10521.67",
+            "5300001,2018-03-02,转入,,,,1824.00,12345.67",
         ];
         // Bad rows, each named on its line; nothing written.
         let bad = [
@@ -268,12 +269,12 @@ async fn a_deposit_history_is_checked_row_by_row_and_ends_at_the_balance() {
         assert_eq!(count().await, 0);
         // A running balance off by a fen, and a history that ends short of the balance.
         let mut off = history.to_vec();
-        off[2] = "5300001,2018-01-15,汇缴,201801,600.00,600.00,1200.00,9323.46";
+        off[2] = "5300001,2018-01-15,汇缴,201801,600.00,600.00,1200.00,9321.68";
         let (ok, _, stderr) = import_with(&url, &key_file, &members, &loans, Some(&file(&off)));
         assert!(!ok);
         assert!(
             stderr.contains(
-                "deposits.csv:4: balance: 余额9323.46与上一行余额加减发生额（9323.45）不符"
+                "deposits.csv:4: balance: 余额9321.68与上一行余额加减发生额（9321.67）不符"
             ),
             "{stderr}"
         );
@@ -285,7 +286,25 @@ async fn a_deposit_history_is_checked_row_by_row_and_ends_at_the_balance() {
             Some(&file(&history[..4])),
         );
         assert!(!ok);
-        assert!(stderr.contains("deposits.csv:5: balance: the history ends at 10523.45 but member 5300001's 账户余额 is 12345.67"), "{stderr}");
+        assert!(stderr.contains("deposits.csv:5: balance: the history ends at 10521.67 but member 5300001's 账户余额 is 12345.67"), "{stderr}");
+        // A 结息 that is not the computation's, and a row dated in the future.
+        let mut wrong = history.to_vec();
+        wrong[1] = "5300001,2017-06-30,结息,,,,123.45,8123.45";
+        let (ok, _, stderr) =
+            import_with(&url, &key_file, &members, &loans, Some(&file(&wrong[..2])));
+        assert!(!ok);
+        assert!(
+            stderr.contains("deposits.csv:3: amount: 结息123.45与按每日余额计算的121.67不符"),
+            "{stderr}"
+        );
+        let mut later = history.to_vec();
+        later[4] = "5300001,2099-03-02,转入,,,,1824.00,12345.67";
+        let (ok, _, stderr) = import_with(&url, &key_file, &members, &loans, Some(&file(&later)));
+        assert!(!ok);
+        assert!(
+            stderr.contains("deposits.csv:6: date: 2099-03-02 is after today"),
+            "{stderr}"
+        );
         assert_eq!(count().await, 0);
 
         let (ok, stdout, stderr) =

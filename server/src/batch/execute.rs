@@ -102,11 +102,22 @@ async fn withdrawal_outcome(
         (Request::Withdrawal(_), Figures::Withdrawal(accepted)) => to_fen(accepted.amount),
         _ => return Err(Error::Internal("a withdrawal without its figures".into())),
     };
+    // The 缴存明细 must end at the balance paid out (or be empty: it then starts here).
+    let last: Option<i64> = sqlx::query_scalar(
+        "SELECT balance_after_fen FROM fund_transactions WHERE personal_account = $1 \
+         ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(personal_account)
+    .fetch_optional(&mut **tx)
+    .await?;
     let unmet = retirement_unmet(&member.facts, &policy.retirement, date);
     Ok(if let Some(refusal) = retirement_refusal(&unmet) {
         Outcome::Rejected(refusal.message)
     } else if amount != Some(member.balance_fen) {
         Outcome::Rejected("账户余额已变化，与受理时不一致，提取未执行".into())
+    } else if last.is_some_and(|last| last != member.balance_fen) {
+        tracing::warn!(%personal_account, "the 缴存明细 does not end at the balance: withdrawal refused");
+        Outcome::Rejected("账户明细与账户余额不一致，提取未执行，请到柜台办理".into())
     } else {
         Outcome::Done(Change::Withdrawal {
             personal_account: personal_account.clone(),
@@ -332,6 +343,18 @@ async fn apply(
             if updated.rows_affected() != 1 {
                 return Ok(false);
             }
+            // A member without a 缴存明细 yet: it starts with the balance paid out.
+            sqlx::query(
+                "INSERT INTO fund_transactions (id, personal_account, seq, txn_date, kind, amount_fen, \
+                 balance_after_fen) SELECT $1, $2, 1, $3, 'opening', $4, $4 \
+                 WHERE NOT EXISTS (SELECT 1 FROM fund_transactions WHERE personal_account = $2)",
+            )
+            .bind(format!("{id}-opening"))
+            .bind(&personal_account)
+            .bind(date.to_string())
+            .bind(amount_fen)
+            .execute(&mut **tx)
+            .await?;
             sqlx::query(
                 // The member's row is locked by the update above: the next seq is this one's.
                 "INSERT INTO fund_transactions (id, personal_account, seq, txn_date, kind, amount_fen, \

@@ -109,10 +109,17 @@ async fn account(State(state): State<AppState>, user: CurrentUser) -> Result<Jso
     .fetch_optional(&state.db.pool)
     .await?
     .ok_or_else(Error::not_found)?;
-    let contribution = Contribution {
-        base: from_fen(row.try_get("deposit_base_fen")?),
-        unit_rate: rate("unit_rate", &row.try_get::<String, _>("unit_rate")?)?,
-        personal_rate: rate("personal_rate", &row.try_get::<String, _>("personal_rate")?)?,
+    let contribution = match (
+        row.try_get::<Option<i64>, _>("deposit_base_fen")?,
+        row.try_get::<Option<String>, _>("unit_rate")?,
+        row.try_get::<Option<String>, _>("personal_rate")?,
+    ) {
+        (Some(base), Some(unit), Some(personal)) => Some(Contribution {
+            base: from_fen(base),
+            unit_rate: rate("unit_rate", &unit)?,
+            personal_rate: rate("personal_rate", &personal)?,
+        }),
+        _ => None,
     };
     let card = match (
         row.try_get::<Option<String>, _>("card_holder")?,
@@ -130,33 +137,45 @@ async fn account(State(state): State<AppState>, user: CurrentUser) -> Result<Jso
         }),
         _ => None,
     };
-    let mut years: Vec<i32> = sqlx::query_scalar::<_, String>(
-        "SELECT DISTINCT substr(txn_date, 1, 4) FROM fund_transactions WHERE personal_account = $1",
-    )
-    .bind(&user.personal_account)
-    .fetch_all(&state.db.pool)
-    .await?
-    .into_iter()
-    .filter_map(|y| y.parse().ok())
-    .collect();
-    years.sort_unstable_by(|a, b| b.cmp(a));
+    let entries = load_entries(&state.db.pool, &user.personal_account).await?;
+    let balance = from_fen(row.try_get("balance_fen")?);
+    let history_incomplete = match entries.last() {
+        Some(last) if last.balance != balance => {
+            tracing::warn!(
+                personal_account = %user.personal_account,
+                %balance,
+                last = %last.balance,
+                "the 缴存明细 does not end at the member's balance"
+            );
+            true
+        }
+        Some(_) => false,
+        None => balance > Decimal::ZERO,
+    };
+    let opened_on = row
+        .try_get::<Option<String>, _>("opened_on")?
+        .map(|d| {
+            shared::date::parse_iso(&d)
+                .ok_or_else(|| Error::Internal(format!("bad date '{d}' in members.opened_on")))
+        })
+        .transpose()?;
+    let recorded: Option<String> = row.try_get("paid_through")?;
     Ok(Json(FundAccount {
         header: user.header(),
-        balance: from_fen(row.try_get("balance_fen")?),
+        balance,
         status: parse_enum::<AccountStatus>(
             "members.account_status",
             &row.try_get::<String, _>("account_status")?,
         )?,
-        unit_monthly: contribution.unit_monthly(),
-        personal_monthly: contribution.personal_monthly(),
-        monthly: contribution.monthly(),
+        unit_monthly: contribution.map(|c| c.unit_monthly()),
+        personal_monthly: contribution.map(|c| c.personal_monthly()),
+        monthly: contribution.map(|c| c.monthly()),
         contribution,
-        paid_through: row.try_get("paid_through")?,
-        opened_on: row
-            .try_get::<Option<String>, _>("opened_on")?
-            .and_then(|d| shared::date::parse_iso(&d)),
+        paid_through: shared::fund::paid_through(recorded.as_deref(), &entries),
+        opened_on,
         card,
-        years,
+        years: years(&entries),
+        history_incomplete,
     }))
 }
 
@@ -168,9 +187,10 @@ struct YearQuery {
 
 /// 年度 as typed in an address: four digits, a year the hall can show.
 fn parse_year(text: &str) -> Result<i32> {
-    text.trim()
-        .parse::<i32>()
-        .ok()
+    let text = text.trim();
+    Some(text)
+        .filter(|t| t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|t| t.parse::<i32>().ok())
         .filter(|y| (1990..=2100).contains(y))
         .ok_or_else(|| {
             Error::bad_request(ApiError::field(
@@ -198,7 +218,11 @@ async fn entries(
     let year = query.year.as_deref().map(parse_year).transpose()?;
     let all = load_entries(&state.db.pool, &user.personal_account).await?;
     let years = years(&all);
-    let entries = all
+    let since = all
+        .first()
+        .filter(|e| e.kind == EntryKind::Opening)
+        .map(|e| e.date);
+    let entries: Vec<Entry> = all
         .into_iter()
         .filter(|e| year.is_none_or(|y| e.date.year() == y))
         .collect();
@@ -207,6 +231,7 @@ async fn entries(
         year,
         years,
         entries,
+        since,
     }))
 }
 
@@ -226,6 +251,8 @@ async fn year_statement(
 ) -> Result<Json<StatementView>> {
     let year = parse_year(&year)?;
     let all = load_entries(&state.db.pool, &user.personal_account).await?;
+    let this_year = state.clock.local_now().date().year();
+    shared::fund::check_statement_year(&all, year, this_year).map_err(Error::bad_request)?;
     // Rows that do not add up are the back office's error: logged, never shown as a statement.
     let statement = statement(&all, year).map_err(|e| {
         Error::Internal(format!(
@@ -233,9 +260,12 @@ async fn year_statement(
             user.personal_account, e.message
         ))
     })?;
+    let rates =
+        shared::fund::rates_during(&state.policy.deposit_rates, statement.from, statement.to);
     Ok(Json(StatementView {
         header: user.header(),
         years: years(&all),
         statement,
+        rates,
     }))
 }

@@ -110,6 +110,7 @@ pub struct Files<'a> {
 pub async fn run(
     db: &Db,
     key: &DataKey,
+    rates: &[shared::fund::DepositRate],
     files: Files<'_>,
 ) -> std::result::Result<std::result::Result<Summary, Vec<RowError>>, String> {
     let Files {
@@ -190,7 +191,16 @@ pub async fn run(
             });
         }
     }
-    let histories = check_deposits(db, deposits, &member_rows, &known, &mut errors).await?;
+    let histories = check_deposits(
+        db,
+        today,
+        rates,
+        deposits,
+        &member_rows,
+        &known,
+        &mut errors,
+    )
+    .await?;
     if !errors.is_empty() {
         errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         return Ok(Err(errors));
@@ -212,8 +222,11 @@ pub async fn run(
 /// database). A member of the members file whose balance no longer matches the last row held,
 /// and who has no rows in this file, is refused too. Returns each member's new rows and the seq
 /// they start after.
+#[allow(clippy::too_many_arguments)]
 async fn check_deposits(
     db: &Db,
+    today: chrono::NaiveDate,
+    rates: &[shared::fund::DepositRate],
     path: Option<&Path>,
     member_rows: &[MemberRow],
     known: &HashSet<String>,
@@ -287,7 +300,18 @@ async fn check_deposits(
         let before = held(account.clone()).await?;
         let mut entries = before.clone();
         entries.extend(rows.iter().map(|(_, r)| r.entry.clone()));
-        if let Err(e) = shared::fund::check_history(&entries) {
+        let future = rows.iter().find(|(_, r)| r.entry.date > today);
+        if let Some((line, row)) = future {
+            errors.push(error(
+                &file,
+                *line,
+                format!("date: {} is after today ({today})", row.entry.date),
+            ));
+            continue;
+        }
+        let checked = shared::fund::check_history(&entries)
+            .and_then(|()| shared::fund::check_interest(&entries, rates));
+        if let Err(e) = checked {
             // `entries[i].field`: the member's i-th row, held or in this file.
             let index = e
                 .field
@@ -301,15 +325,22 @@ async fn check_deposits(
                 .as_deref()
                 .and_then(|f| f.split('.').nth(1))
                 .unwrap_or("");
-            let line = index
-                .checked_sub(before.len())
-                .and_then(|i| rows.get(i))
-                .map_or(first_line, |(line, _)| *line);
             let reason = e
                 .message
                 .split_once('：')
                 .map_or(e.message.as_str(), |(_, m)| m);
-            errors.push(error(&file, line, format!("{field}: {reason}")));
+            match index.checked_sub(before.len()).and_then(|i| rows.get(i)) {
+                Some((line, _)) => errors.push(error(&file, *line, format!("{field}: {reason}"))),
+                // A row already held: said as such, not blamed on the file's row.
+                None => errors.push(error(
+                    &file,
+                    first_line,
+                    format!(
+                        "personal_account: row {} of member {account}'s 缴存明细 already held is inconsistent ({field}: {reason})",
+                        index + 1
+                    ),
+                )),
+            }
             continue;
         }
         let balance_fen = match member_rows.iter().find(|m| m.personal_account == account) {
@@ -468,6 +499,32 @@ async fn write(
                 entry,
             )
             .await?;
+        }
+    }
+    // Inside the transaction, whatever ran meanwhile (a withdrawal executed by the end-of-day
+    // run): every member touched has a 缴存明细 that ends at the balance, or none.
+    let touched: std::collections::BTreeSet<&str> = members
+        .iter()
+        .map(|m| m.personal_account.as_str())
+        .chain(histories.iter().map(|h| h.personal_account.as_str()))
+        .collect();
+    for account in touched {
+        let off: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT m.balance_fen, f.balance_after_fen FROM members m \
+             JOIN fund_transactions f ON f.personal_account = m.personal_account \
+             WHERE m.personal_account = $1 AND f.seq = \
+               (SELECT MAX(seq) FROM fund_transactions WHERE personal_account = $1) \
+               AND f.balance_after_fen <> m.balance_fen",
+        )
+        .bind(account)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((balance, last)) = off {
+            return Err(crate::error::Error::Internal(format!(
+                "member {account}: the balance {} and the 缴存明细's last balance {} differ (changed while importing?)",
+                shared::money::from_fen(balance),
+                shared::money::from_fen(last)
+            )));
         }
     }
     tx.commit().await?;

@@ -194,6 +194,16 @@ pub fn default_deposit_rates() -> Vec<DepositRate> {
     }]
 }
 
+/// The rates in force at some time between `from` and `to`.
+pub fn rates_during(rates: &[DepositRate], from: NaiveDate, to: NaiveDate) -> Vec<DepositRate> {
+    let mut sorted = rates.to_vec();
+    sorted.sort_by_key(|r| r.from);
+    (0..sorted.len())
+        .filter(|&i| sorted[i].from <= to && sorted.get(i + 1).is_none_or(|next| next.from > from))
+        .map(|i| sorted[i].clone())
+        .collect()
+}
+
 /// The 结息年度 that ends on 30 June of `year`: 1 July of the year before to 30 June.
 pub fn interest_year(year: i32) -> Option<(NaiveDate, NaiveDate)> {
     Some((
@@ -317,6 +327,9 @@ pub fn check_history(entries: &[Entry]) -> Result<(), ApiError> {
                 format!("{}须有缴存年月（YYYYMM）", e.kind.label()),
             );
         }
+        if !deposit && e.period.is_some() {
+            return refuse("period", format!("{}没有缴存年月", e.kind.label()));
+        }
         if !deposit && (e.unit != Decimal::ZERO || e.personal != Decimal::ZERO) {
             return refuse("unit", format!("{}不能有单位或个人缴存额", e.kind.label()));
         }
@@ -332,6 +345,61 @@ pub fn check_history(entries: &[Entry]) -> Result<(), ApiError> {
         }
     }
     Ok(())
+}
+
+/// Checks each 结息 row against the computation: dated 30 June, and — where the rows cover the
+/// whole 结息年度 (the first row is on or before its 1 July) — the amount `interest` gives at the
+/// policy's rates. Rows that start within a year cannot be checked for that year (the balance
+/// before them is not known here). The error names the row.
+pub fn check_interest(entries: &[Entry], rates: &[DepositRate]) -> Result<(), ApiError> {
+    let Some(first) = entries.first().map(|e| e.date) else {
+        return Ok(());
+    };
+    for (i, e) in entries.iter().enumerate() {
+        if e.kind != EntryKind::Interest {
+            continue;
+        }
+        let refuse = |field: &str, message: String| {
+            Err(ApiError::field(
+                &format!("entries[{i}].{field}"),
+                "row_invalid",
+                format!("第{}行：{message}", i + 1),
+            ))
+        };
+        if (e.date.month(), e.date.day()) != (6, 30) {
+            return refuse("date", "结息的记账日期须为6月30日".into());
+        }
+        let Some((from, _)) = interest_year(e.date.year()) else {
+            continue;
+        };
+        if first > from {
+            continue;
+        }
+        let changes: Vec<(NaiveDate, Decimal)> =
+            entries[..i].iter().map(|e| (e.date, e.change())).collect();
+        let computed = interest(&changes, e.date.year(), rates)?;
+        if computed.amount != e.amount {
+            return refuse(
+                "amount",
+                format!(
+                    "结息{}与按每日余额计算的{}不符（积数计息，年利率按政策）",
+                    e.amount, computed.amount
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// 缴至年月: the later of what the back office recorded and the last month deposited in the rows.
+pub fn paid_through(recorded: Option<&str>, entries: &[Entry]) -> Option<String> {
+    entries
+        .iter()
+        .filter(|e| matches!(e.kind, EntryKind::Remittance | EntryKind::BackPay))
+        .filter_map(|e| e.period.as_deref())
+        .chain(recorded)
+        .max()
+        .map(str::to_owned)
 }
 
 /// The first day of a `YYYYMM` period.
@@ -351,23 +419,63 @@ pub fn years(entries: &[Entry]) -> Vec<i32> {
 }
 
 /// The 缴存明细 as a CSV file (UTF-8 with a BOM, so Excel and WPS read the Chinese headers),
-/// oldest first, amounts signed as they moved the balance.
+/// oldest first, the page's columns, amounts signed as they moved the balance, ISO dates (a
+/// spreadsheet reads them as dates).
 pub fn csv(entries: &[Entry]) -> String {
     let mut text =
-        String::from("\u{feff}记账日期,业务类型,缴存年月,单位缴存额,个人缴存额,发生额,余额\r\n");
+        String::from("\u{feff}记账日期,业务类型,发生额,余额,缴存年月,单位缴存额,个人缴存额\r\n");
     for e in entries {
+        let deposit = matches!(e.kind, EntryKind::Remittance | EntryKind::BackPay);
+        let part = |v: Decimal| {
+            if deposit {
+                fen(v).to_string()
+            } else {
+                String::new()
+            }
+        };
         text.push_str(&format!(
             "{},{},{},{},{},{},{}\r\n",
             e.date,
             e.kind.label(),
-            e.period.as_deref().unwrap_or(""),
-            fen(e.unit),
-            fen(e.personal),
             fen(e.change()),
-            fen(e.balance)
+            fen(e.balance),
+            e.period.as_deref().unwrap_or(""),
+            part(e.unit),
+            part(e.personal)
         ));
     }
     text
+}
+
+fn bad_year(year: i32) -> ApiError {
+    ApiError::field("year", "year_invalid", format!("年度{year}不正确"))
+}
+
+/// The years a 对账单 can be asked for: from the first row's year to `this_year`. Before the
+/// recorded history there is nothing to state (not a statement of zeros); after today, nothing yet.
+pub fn check_statement_year(entries: &[Entry], year: i32, this_year: i32) -> Result<(), ApiError> {
+    let first = entries.first().map(|e| e.date);
+    match first {
+        None => Err(ApiError::field(
+            "year",
+            "no_entries",
+            "您的账户还没有缴存明细，暂无对账单",
+        )),
+        Some(first) if year < first.year() => Err(ApiError::field(
+            "year",
+            "year_before_history",
+            format!(
+                "本系统的账户明细自{}起，{year}年度的对账单请到柜台查询",
+                crate::date::compact(first)
+            ),
+        )),
+        Some(_) if year > this_year => Err(ApiError::field(
+            "year",
+            "year_in_future",
+            format!("{year}年度尚未开始"),
+        )),
+        Some(_) => Ok(()),
+    }
 }
 
 /// 年度对账单 of a calendar year.
@@ -375,6 +483,10 @@ pub fn csv(entries: &[Entry]) -> String {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Statement {
     pub year: i32,
+    /// 对账期间: 1 January, or the day the recorded history starts (its 期初余额 row) in that year.
+    pub from: NaiveDate,
+    /// 31 December.
+    pub to: NaiveDate,
     /// 上年结转余额 (期初余额): the balance on 1 January before the year's rows, plus a 期初余额
     /// row of the year.
     pub opening: Decimal,
@@ -406,8 +518,15 @@ pub struct Statement {
 /// closing balance (the rows are inconsistent: never shown as if they added up).
 pub fn statement(entries: &[Entry], year: i32) -> Result<Statement, ApiError> {
     let before = entries.iter().rfind(|e| e.date.year() < year);
+    let january = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| bad_year(year))?;
+    let from = entries
+        .iter()
+        .find(|e| e.kind == EntryKind::Opening && e.date.year() == year)
+        .map_or(january, |e| e.date);
     let mut s = Statement {
         year,
+        from,
+        to: NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| bad_year(year))?,
         opening: before.map_or(Decimal::ZERO, |e| e.balance),
         remittance_unit: Decimal::ZERO,
         remittance_personal: Decimal::ZERO,

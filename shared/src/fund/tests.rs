@@ -249,8 +249,92 @@ fn the_csv_has_a_bom_chinese_headers_and_signed_amounts() {
     let text = csv(&rows[3..5]);
     assert_eq!(
         text,
-        "\u{feff}记账日期,业务类型,缴存年月,单位缴存额,个人缴存额,发生额,余额\r\n\
-         2017-03-20,补缴,201703,100.00,100.00,200.00,22200.00\r\n\
-         2017-05-10,提取,,0.00,0.00,-2000.00,20200.00\r\n"
+        "\u{feff}记账日期,业务类型,发生额,余额,缴存年月,单位缴存额,个人缴存额\r\n\
+         2017-03-20,补缴,200.00,22200.00,201703,100.00,100.00\r\n\
+         2017-05-10,提取,-2000.00,20200.00,,,\r\n"
+    );
+}
+
+#[test]
+fn a_statement_starts_where_the_recorded_history_starts() {
+    let rows = history();
+    // The 期初余额 row is dated 2016-07-01: the 2016 statement covers 20160701–20161231.
+    let s = statement(&rows, 2016).unwrap();
+    assert_eq!((s.from, s.to), (day("2016-07-01"), day("2016-12-31")));
+    let s = statement(&rows, 2017).unwrap();
+    assert_eq!((s.from, s.to), (day("2017-01-01"), day("2017-12-31")));
+    // Before the history, and after this year, there is no statement (not one of zeros).
+    assert_eq!(
+        check_statement_year(&rows, 2015, 2018).unwrap_err().code,
+        "year_before_history"
+    );
+    assert!(check_statement_year(&rows, 2015, 2018)
+        .unwrap_err()
+        .message
+        .contains("20160701"));
+    assert_eq!(
+        check_statement_year(&rows, 2019, 2018).unwrap_err().code,
+        "year_in_future"
+    );
+    assert!(check_statement_year(&rows, 2016, 2018).is_ok());
+    assert_eq!(
+        check_statement_year(&[], 2017, 2018).unwrap_err().code,
+        "no_entries"
+    );
+}
+
+#[test]
+fn paid_through_is_the_later_of_the_record_and_the_rows() {
+    let rows = history();
+    assert_eq!(
+        paid_through(Some("201712"), &rows).as_deref(),
+        Some("201801")
+    );
+    assert_eq!(
+        paid_through(Some("201803"), &rows).as_deref(),
+        Some("201803")
+    );
+    assert_eq!(paid_through(None, &rows[..1]), None);
+}
+
+#[test]
+fn interest_rows_are_checked_against_the_computation() {
+    use EntryKind::*;
+    // 8,000.00 from 2016-07-01: 8,000 × 365 × 1.5 ÷ 36,000 = 121.666… → 121.67.
+    let mut rows = vec![
+        entry("2016-07-01", Opening, ("0", "0"), "8000.00", "8000.00"),
+        entry("2017-06-30", Interest, ("0", "0"), "121.67", "8121.67"),
+    ];
+    check_history(&rows).unwrap();
+    check_interest(&rows, &rates()).unwrap();
+    rows[1].amount = d("123.45");
+    rows[1].balance = d("8123.45");
+    let e = check_interest(&rows, &rates()).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("entries[1].amount"));
+    assert!(e.message.contains("121.67"), "{}", e.message);
+    // Not on 30 June.
+    rows[1].date = day("2017-06-29");
+    assert_eq!(
+        check_interest(&rows, &rates())
+            .unwrap_err()
+            .field
+            .as_deref(),
+        Some("entries[1].date")
+    );
+    // History that starts within the 结息年度 cannot be checked for it.
+    let rows = vec![
+        entry("2016-09-01", Opening, ("0", "0"), "8000.00", "8000.00"),
+        entry("2017-06-30", Interest, ("0", "0"), "123.45", "8123.45"),
+    ];
+    check_interest(&rows, &rates()).unwrap();
+}
+
+#[test]
+fn a_period_belongs_to_deposits_only() {
+    let mut rows = history();
+    rows[5].period = Some("201706".into());
+    assert_eq!(
+        check_history(&rows).unwrap_err().field.as_deref(),
+        Some("entries[5].period")
     );
 }

@@ -16,11 +16,11 @@ pub struct FundAccount {
     pub balance: Decimal,
     /// 账户状态.
     pub status: AccountStatus,
-    /// 缴存基数 and 比例; 月缴存额 follows from them.
-    pub contribution: Contribution,
-    pub unit_monthly: Decimal,
-    pub personal_monthly: Decimal,
-    pub monthly: Decimal,
+    /// 缴存基数 and 比例 (`None`: not recorded); 月缴存额 follows from them.
+    pub contribution: Option<Contribution>,
+    pub unit_monthly: Option<Decimal>,
+    pub personal_monthly: Option<Decimal>,
+    pub monthly: Option<Decimal>,
     /// 缴至年月 (`YYYYMM`), if anything was ever remitted.
     pub paid_through: Option<String>,
     /// 开户日期, if the back office recorded it.
@@ -29,6 +29,9 @@ pub struct FundAccount {
     pub card: Option<LinkedCard>,
     /// Years with rows in the 缴存明细, newest first.
     pub years: Vec<i32>,
+    /// The 缴存明细 does not (yet) end at the 账户余额: the balance is the fund's record, the rows
+    /// are still being completed.
+    pub history_incomplete: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,6 +49,8 @@ pub struct EntryList {
     pub year: Option<i32>,
     pub years: Vec<i32>,
     pub entries: Vec<Entry>,
+    /// The recorded history starts with a 期初余额 on this day (earlier rows are not here).
+    pub since: Option<NaiveDate>,
 }
 
 /// 年度对账单 of one year.
@@ -55,4 +60,6 @@ pub struct StatementView {
     pub header: MemberHeader,
     pub years: Vec<i32>,
     pub statement: Statement,
+    /// The deposit rates in force during the year (the 说明 names them).
+    pub rates: Vec<super::DepositRate>,
 }

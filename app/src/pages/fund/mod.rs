@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use shared::date::compact;
 use shared::fund::wire::FundAccount;
-use shared::fund::{Entry, Statement};
+use shared::fund::{Entry, EntryKind, Statement};
 
 /// Rows per page of the 缴存明细.
 pub const PAGE_SIZE: usize = 20;
@@ -49,37 +49,48 @@ pub fn AccountCard() -> impl IntoView {
 }
 
 fn account_facts(a: FundAccount) -> impl IntoView {
-    let c = a.contribution;
     let rate = |r: rust_decimal::Decimal| format!("{}%", r.normalize());
+    let unrecorded = || "未登记".to_owned();
     let card = a.card.map_or_else(
         || "未关联".to_owned(),
         |c| format!("{} {}（{}）", c.card.bank, c.card.number, c.status.label()),
     );
+    let sealed = a.status != shared::member::AccountStatus::Normal;
+    let monthly = match (a.monthly, a.unit_monthly, a.personal_monthly) {
+        (Some(m), Some(u), Some(p)) => {
+            let paused = if sealed { "；封存期间停缴" } else { "" };
+            format!(
+                "{} 元（单位 {} + 个人 {}{paused}）",
+                yuan(m),
+                yuan(u),
+                yuan(p)
+            )
+        }
+        _ => unrecorded(),
+    };
     let facts = vec![
         ("账户余额", format!("{} 元", yuan(a.balance))),
         ("账户状态", a.status.label().to_owned()),
-        ("缴存基数", format!("{} 元", yuan(c.base))),
+        (
+            "缴存基数",
+            a.contribution
+                .map_or_else(unrecorded, |c| format!("{} 元", yuan(c.base))),
+        ),
         (
             "缴存比例",
-            format!(
-                "单位 {} / 个人 {}",
-                rate(c.unit_rate),
-                rate(c.personal_rate)
-            ),
+            a.contribution.map_or_else(unrecorded, |c| {
+                format!(
+                    "单位 {} / 个人 {}",
+                    rate(c.unit_rate),
+                    rate(c.personal_rate)
+                )
+            }),
         ),
-        (
-            "月缴存额",
-            format!(
-                "{} 元（单位 {} + 个人 {}）",
-                yuan(a.monthly),
-                yuan(a.unit_monthly),
-                yuan(a.personal_monthly)
-            ),
-        ),
+        ("月缴存额", monthly),
         ("缴至年月", a.paid_through.unwrap_or_else(|| "—".to_owned())),
         (
             "开户日期",
-            a.opened_on.map(compact).unwrap_or_else(|| "—".to_owned()),
+            a.opened_on.map(compact).unwrap_or_else(unrecorded),
         ),
         ("关联储蓄卡", card),
     ];
@@ -87,6 +98,9 @@ fn account_facts(a: FundAccount) -> impl IntoView {
         <dl class="facts fund-facts">
             {facts.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
         </dl>
+        {a.history_incomplete.then(|| view! {
+            <p class="notice" role="note">"缴存明细尚在补录，与账户余额暂不一致；账户余额以公积金中心记录为准。"</p>
+        })}
     }
 }
 
@@ -95,7 +109,7 @@ pub fn entries_table(rows: Vec<Entry>) -> impl IntoView {
     let rows: Vec<Vec<String>> = rows
         .into_iter()
         .map(|e| {
-            let deposit = e.period.is_some();
+            let deposit = matches!(e.kind, EntryKind::Remittance | EntryKind::BackPay);
             let part = |v| if deposit { yuan(v) } else { String::new() };
             // What moved and the balance first: a phone shows them without scrolling sideways.
             vec![
@@ -119,11 +133,16 @@ pub fn entries_table(rows: Vec<Entry>) -> impl IntoView {
 /// The year filter: 全部 or one year; choosing one goes to its address (Back returns).
 fn year_filter(
     base: &'static str,
-    years: Vec<i32>,
+    mut years: Vec<i32>,
     chosen: Option<i32>,
     all: bool,
 ) -> impl IntoView {
     let navigate = use_navigate();
+    // A year typed into the address is shown as chosen even when it has no rows.
+    if let Some(y) = chosen.filter(|y| !years.contains(y)) {
+        years.push(y);
+        years.sort_unstable_by(|a, b| b.cmp(a));
+    }
     view! {
         <div class="field field--inline no-print">
             <label for="year">"年度"</label>
@@ -167,6 +186,7 @@ pub fn Entries() -> impl IntoView {
                     Some(Err(e)) => error_view(e.message),
                     Some(Ok(list)) => {
                         let year = list.year;
+                        let since = list.since;
                         let suffix = year.map_or_else(|| "全部".to_owned(), |y| y.to_string());
                         let csv = js_sys::encode_uri_component(&shared::fund::csv(&list.entries));
                         let csv = format!("data:text/csv;charset=utf-8,{}", String::from(csv));
@@ -187,12 +207,15 @@ pub fn Entries() -> impl IntoView {
                             <MemberHeaderView header=list.header />
                             {year_filter("/fund/entries", list.years, year, true)}
                             <p class="hint" role="status">{format!("共 {total} 条，第 {current}/{pages} 页（最新的在前）")}</p>
+                            {since.map(|d| view! {
+                                <p class="hint">{format!("本系统的明细自{}起，此前的记录已结转为期初余额；更早的明细请到柜台查询。", compact(d))}</p>
+                            })}
                             {if total == 0 {
                                 view! { <p>"所选年度没有缴存明细。"</p> }.into_any()
                             } else {
                                 entries_table(rows).into_any()
                             }}
-                            <nav class="pager no-print" aria-label="分页">
+                            <nav class="pager actions no-print" aria-label="分页">
                                 {(current > 1).then(|| view! { <a class="button" href=link(current - 1)>"上一页"</a> })}
                                 {(current < pages).then(|| view! { <a class="button" href=link(current + 1)>"下一页"</a> })}
                             </nav>
@@ -215,8 +238,8 @@ pub fn Entries() -> impl IntoView {
 pub fn statement_rows(s: &Statement) -> Vec<(&'static str, String)> {
     vec![
         ("期初余额（上年结转）", yuan(s.opening)),
-        ("本年汇缴·单位", yuan(s.remittance_unit)),
-        ("本年汇缴·个人", yuan(s.remittance_personal)),
+        ("本年单位汇缴额", yuan(s.remittance_unit)),
+        ("本年个人汇缴额", yuan(s.remittance_personal)),
         ("本年汇缴月数", format!("{}个月", s.remittance_months)),
         ("本年补缴", yuan(s.back_pay)),
         ("本年转入", yuan(s.transfer_in)),
@@ -239,7 +262,7 @@ pub fn statement_table(s: &Statement) -> impl IntoView {
         yuan(s.interest),
         yuan(s.closing)
     );
-    let period = format!("对账期间：{}0101 至 {}1231", s.year, s.year);
+    let period = format!("对账期间：{} 至 {}", compact(s.from), compact(s.to));
     let rows = statement_rows(s);
     view! {
         <p>{period}</p>
@@ -277,6 +300,11 @@ pub fn StatementPage() -> impl IntoView {
                     Some(Ok(None)) => view! { <p>"您的账户还没有缴存明细，暂无对账单。"</p> }.into_any(),
                     Some(Ok(Some(v))) => {
                         let y = v.statement.year;
+                        let rates = v.rates.iter()
+                            .map(|r| format!("自{}起年利率 {}%", compact(r.from), r.annual))
+                            .collect::<Vec<_>>()
+                            .join("；");
+                        let rates = format!("本年度适用的存款利率：{rates}。");
                         view! {
                             <MemberHeaderView header=v.header />
                             {year_filter("/fund/statement", v.years, Some(y), false)}
@@ -285,8 +313,9 @@ pub fn StatementPage() -> impl IntoView {
                             <details class="working">
                                 <summary>"说明"</summary>
                                 <ul>
-                                    <li>"对账期间为公历年度（1月1日至12月31日），与缴存明细按年度筛选的记录相同。"</li>
+                                    <li>"对账期间为公历年度（1月1日至12月31日；本系统明细开始的年度自期初余额之日起），所列即缴存明细中该年度的各笔记录。"</li>
                                     <li>"结息年度为上年7月1日至本年6月30日，每年6月30日结息：每日余额之和（积数）× 年利率 ÷ 360，四舍五入到分。"</li>
+                                    <li>{rates}</li>
                                     <li>"月缴存额为缴存基数分别乘以单位、个人缴存比例，各自四舍五入到分后相加。"</li>
                                 </ul>
                             </details>

@@ -33,10 +33,11 @@ pub fn PrintIndex() -> impl IntoView {
                         Err(e) => view! { <p class="form__message" role="alert">{e.message}</p> }.into_any(),
                     }}
                     <h2>"公积金账户"</h2>
-                    <ul class="link-list">
-                        <li><a href="/print/fund/entries">"打印缴存明细"</a></li>
-                        <li><a href="/print/fund/statement">"打印年度对账单"</a></li>
-                    </ul>
+                    <div class="actions">
+                        <a class="button" href="/print/fund/entries">"打印缴存明细（全部）"</a>
+                        <a class="button" href="/print/fund/statement">"打印年度对账单（最近年度）"</a>
+                        <a class="button" href="/fund/entries">"按年度选择…"</a>
+                    </div>
                     <h2>"贷款"</h2>
                     {match loans {
                         Ok(list) if !list.loans.is_empty() => view! {
