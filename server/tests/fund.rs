@@ -240,3 +240,62 @@ async fn a_withdrawal_keeps_the_history_adding_up_or_is_refused() {
         assert_eq!(balance, 5_821_490);
     }
 }
+
+/// Migration 8 on a database the hall already used: each withdrawal the hall executed (the old
+/// member_transactions) becomes a 期初余额 of the amount paid out and the withdrawal after it, so
+/// that the member's 对账单 adds up.
+#[tokio::test]
+async fn migrated_withdrawals_start_a_history_that_adds_up() {
+    for store in common::stores() {
+        let url = common::fresh_database_url(store).await;
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+        let before_8 = sqlx::migrate::Migrator {
+            migrations: std::borrow::Cow::Owned(
+                server::db::MIGRATOR
+                    .migrations
+                    .iter()
+                    .filter(|m| m.version < 8)
+                    .cloned()
+                    .collect(),
+            ),
+            ..sqlx::migrate::Migrator::DEFAULT
+        };
+        before_8.run(&pool).await.unwrap();
+        for sql in [
+            "INSERT INTO members (personal_account, name, id_number, phone, gender, birth_date, unit_account, \
+             unit_name, account_status, balance_fen, updated_at) VALUES ('5400001', '卫一', 'x', 'y', 'male', \
+             '1950-01-01', '1', '公司', 'closed', 0, '')",
+            "INSERT INTO applications (application_no, personal_account, kind, status, submitted_at, \
+             request_json, figures_json, idempotency_key, answer_json) VALUES ('2018010500000001', '5400001', \
+             'withdrawal', 'done', 0, '{}', '{}', 'k', '{}')",
+            "INSERT INTO member_transactions (id, personal_account, txn_date, kind, amount_fen, \
+             balance_after_fen, application_no) VALUES ('app-2018010500000001', '5400001', '2018-01-05', \
+             'withdrawal', 7390526, 0, '2018010500000001')",
+        ] {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        server::db::MIGRATOR.run(&pool).await.unwrap();
+        let rows: Vec<(i64, String, i64, i64, Option<String>)> = sqlx::query_as(
+            "SELECT seq, kind, amount_fen, balance_after_fen, application_no FROM fund_transactions \
+             WHERE personal_account = '5400001' ORDER BY seq",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            rows,
+            vec![
+                (1, "opening".to_owned(), 7_390_526, 7_390_526, None),
+                (
+                    2,
+                    "withdrawal".to_owned(),
+                    7_390_526,
+                    0,
+                    Some("2018010500000001".to_owned())
+                ),
+            ]
+        );
+        pool.close().await;
+    }
+}
