@@ -177,9 +177,11 @@ async fn figures_that_differ_are_answered_with_the_fresh_ones() {
         (status, answer["code"].as_str()),
         (409, Some("figures_changed"))
     );
-    assert_eq!(answer["fresh"]["kind"], "partial_prepayment");
-    assert_eq!(answer["fresh"]["figures"]["total"], "10010.83");
-    assert_eq!(answer["fresh"]["figures"]["new_remaining_periods"], 266);
+    assert_eq!(answer["fresh"]["partial_prepayment"]["total"], "10010.83");
+    assert_eq!(
+        answer["fresh"]["partial_prepayment"]["new_remaining_periods"],
+        266
+    );
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM applications")
         .fetch_one(&app.db.pool)
         .await

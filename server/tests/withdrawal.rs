@@ -97,7 +97,7 @@ async fn a_sealed_retired_member_withdraws_once() {
             )
             .await;
         assert_eq!(status, 409, "{changed}");
-        assert_eq!(changed["fresh"]["figures"]["amount"], "73905.26");
+        assert_eq!(changed["fresh"]["withdrawal"]["amount"], "73905.26");
 
         let body = json!({"amount": "73905.26", "idempotency_key": key(2)});
         let (status, accepted) = citizen.post("/api/withdrawal", &body).await;

@@ -3,7 +3,8 @@
 //! trial tables all print.
 //!
 //! Stored, each is the business's own JSON object (the database's `kind` column says which);
-//! on the wire, [`Figures`] carries its kind (`{"kind": "settlement", "figures": {…}}`).
+//! on the wire, [`Figures`] carries its kind (`{"settlement": {…}}`: serde's external tag, the one
+//! that needs no buffering to read — the browser's bundle counts every byte).
 
 use super::ApplicationKind;
 use crate::date::compact;
@@ -127,7 +128,7 @@ pub struct WithdrawalFigures {
 /// The figures an application was accepted with (the server's own, equal to those shown).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "kind", content = "figures", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Figures {
     PartialPrepayment(PrepaymentTrial),
     Settlement(SettlementTrial),
@@ -380,8 +381,11 @@ mod tests {
     #[test]
     fn on_the_wire_the_figures_name_their_kind() {
         let json = serde_json::to_value(settlement("647240.33")).unwrap();
-        assert_eq!(json["kind"], "settlement");
-        assert_eq!(json["figures"]["total"], "647240.33");
+        assert_eq!(json["settlement"]["total"], "647240.33");
+        assert_eq!(
+            serde_json::from_value::<Figures>(json).unwrap(),
+            settlement("647240.33")
+        );
     }
 
     #[test]
