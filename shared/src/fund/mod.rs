@@ -10,7 +10,15 @@
 //!   the fen once, and credited on 30 June after that day's other entries.
 //! - 年度对账单: a calendar year, 1 January to 31 December, the same rows as the 缴存明细's year.
 
+mod interest;
+mod statement;
 pub mod wire;
+
+pub use interest::{
+    check_interest, default_deposit_rates, interest, interest_year, rates_during, DepositRate,
+    Interest,
+};
+pub use statement::{check_statement_year, statement, Statement};
 
 use crate::error::ApiError;
 use crate::money::fen;
@@ -176,113 +184,6 @@ impl Contribution {
     }
 }
 
-/// An annual deposit rate (percent) in force from `from` until the next one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct DepositRate {
-    pub from: NaiveDate,
-    /// 年利率, percent.
-    pub annual: Decimal,
-}
-
-/// The national rate since 2016-02-21: 1.50 % a year, whether deposited this year or carried
-/// over (银发〔2016〕43号).
-pub fn default_deposit_rates() -> Vec<DepositRate> {
-    vec![DepositRate {
-        from: NaiveDate::from_ymd_opt(2016, 2, 21).unwrap_or_default(),
-        annual: Decimal::new(150, 2),
-    }]
-}
-
-/// The rates in force at some time between `from` and `to`.
-pub fn rates_during(rates: &[DepositRate], from: NaiveDate, to: NaiveDate) -> Vec<DepositRate> {
-    let mut sorted = rates.to_vec();
-    sorted.sort_by_key(|r| r.from);
-    (0..sorted.len())
-        .filter(|&i| sorted[i].from <= to && sorted.get(i + 1).is_none_or(|next| next.from > from))
-        .map(|i| sorted[i].clone())
-        .collect()
-}
-
-/// The 结息年度 that ends on 30 June of `year`: 1 July of the year before to 30 June.
-pub fn interest_year(year: i32) -> Option<(NaiveDate, NaiveDate)> {
-    Some((
-        NaiveDate::from_ymd_opt(year - 1, 7, 1)?,
-        NaiveDate::from_ymd_opt(year, 6, 30)?,
-    ))
-}
-
-/// The 结息 of one 结息年度 worked out: what the page's 怎么算的 shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Interest {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    /// 积数 at each rate: (annual rate, Σ of the days' closing balances at that rate).
-    pub products: Vec<(Decimal, Decimal)>,
-    /// Σ 积数 × rate ÷ 100 ÷ 360, unrounded.
-    pub exact: Decimal,
-    /// Rounded half-up to the fen.
-    pub amount: Decimal,
-}
-
-fn no_rate(day: NaiveDate) -> ApiError {
-    ApiError::new(
-        "no_deposit_rate",
-        format!("政策中没有{day}适用的存款利率，无法计算结息"),
-    )
-}
-
-/// The 结息 credited on 30 June of `year` for an account whose movements are `changes` (dated,
-/// signed; any order; the year's own 结息 not among them): each day's closing balance at the rate
-/// in force that day, ÷ 360, rounded once.
-pub fn interest(
-    changes: &[(NaiveDate, Decimal)],
-    year: i32,
-    rates: &[DepositRate],
-) -> Result<Interest, ApiError> {
-    let (from, to) = interest_year(year).ok_or_else(|| no_rate(NaiveDate::MIN))?;
-    let mut sorted: Vec<(NaiveDate, Decimal)> = changes.to_vec();
-    sorted.sort_by_key(|(date, _)| *date);
-    let mut balance: Decimal = sorted
-        .iter()
-        .filter(|(date, _)| *date < from)
-        .map(|(_, c)| *c)
-        .sum();
-    let mut rest = sorted
-        .into_iter()
-        .filter(|(date, _)| *date >= from)
-        .peekable();
-    let mut products: Vec<(Decimal, Decimal)> = Vec::new();
-    let mut day = from;
-    while day <= to {
-        while let Some((_, change)) = rest.next_if(|(date, _)| *date <= day) {
-            balance += change;
-        }
-        let rate = rates
-            .iter()
-            .filter(|r| r.from <= day)
-            .max_by_key(|r| r.from)
-            .ok_or_else(|| no_rate(day))?
-            .annual;
-        match products.last_mut() {
-            Some((r, product)) if *r == rate => *product += balance,
-            _ => products.push((rate, balance)),
-        }
-        day = day.succ_opt().ok_or_else(|| no_rate(day))?;
-    }
-    let exact: Decimal = products
-        .iter()
-        .map(|(rate, product)| *product * *rate / Decimal::new(36000, 0))
-        .sum();
-    Ok(Interest {
-        from,
-        to,
-        products,
-        exact,
-        amount: fen(exact),
-    })
-}
-
 /// Checks a member's rows as stored or imported, in order: each 余额 is the one before plus or
 /// minus the 发生额 (the first from zero), a 汇缴/补缴 is its two parts, 期初余额 only first, no
 /// amount negative. The error names the row (1-based) and the field.
@@ -347,50 +248,6 @@ pub fn check_history(entries: &[Entry]) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Checks each 结息 row against the computation: dated 30 June, and — where the rows cover the
-/// whole 结息年度 (the first row is on or before its 1 July) — the amount `interest` gives at the
-/// policy's rates. Rows that start within a year cannot be checked for that year (the balance
-/// before them is not known here). The error names the row.
-pub fn check_interest(entries: &[Entry], rates: &[DepositRate]) -> Result<(), ApiError> {
-    let Some(first) = entries.first().map(|e| e.date) else {
-        return Ok(());
-    };
-    for (i, e) in entries.iter().enumerate() {
-        if e.kind != EntryKind::Interest {
-            continue;
-        }
-        let refuse = |field: &str, message: String| {
-            Err(ApiError::field(
-                &format!("entries[{i}].{field}"),
-                "row_invalid",
-                format!("第{}行：{message}", i + 1),
-            ))
-        };
-        if (e.date.month(), e.date.day()) != (6, 30) {
-            return refuse("date", "结息的记账日期须为6月30日".into());
-        }
-        let Some((from, _)) = interest_year(e.date.year()) else {
-            continue;
-        };
-        if first > from {
-            continue;
-        }
-        let changes: Vec<(NaiveDate, Decimal)> =
-            entries[..i].iter().map(|e| (e.date, e.change())).collect();
-        let computed = interest(&changes, e.date.year(), rates)?;
-        if computed.amount != e.amount {
-            return refuse(
-                "amount",
-                format!(
-                    "结息{}与按每日余额计算的{}不符（积数计息，年利率按政策）",
-                    e.amount, computed.amount
-                ),
-            );
-        }
-    }
-    Ok(())
-}
-
 /// 缴至年月: the later of what the back office recorded and the last month deposited in the rows.
 pub fn paid_through(recorded: Option<&str>, entries: &[Entry]) -> Option<String> {
     entries
@@ -445,159 +302,6 @@ pub fn csv(entries: &[Entry]) -> String {
         ));
     }
     text
-}
-
-fn bad_year(year: i32) -> ApiError {
-    ApiError::field("year", "year_invalid", format!("年度{year}不正确"))
-}
-
-/// The years a 对账单 can be asked for: from the first row's year to `this_year`. Before the
-/// recorded history there is nothing to state (not a statement of zeros); after today, nothing yet.
-pub fn check_statement_year(entries: &[Entry], year: i32, this_year: i32) -> Result<(), ApiError> {
-    let first = entries.first().map(|e| e.date);
-    match first {
-        None => Err(ApiError::field(
-            "year",
-            "no_entries",
-            "您的账户还没有缴存明细，暂无对账单",
-        )),
-        Some(first) if year < first.year() => Err(ApiError::field(
-            "year",
-            "year_before_history",
-            format!(
-                "本系统的账户明细自{}起，{year}年度的对账单请到柜台查询",
-                crate::date::compact(first)
-            ),
-        )),
-        Some(_) if year > this_year => Err(ApiError::field(
-            "year",
-            "year_in_future",
-            format!("{year}年度尚未开始"),
-        )),
-        Some(_) => Ok(()),
-    }
-}
-
-/// 年度对账单 of a calendar year.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Statement {
-    pub year: i32,
-    /// 对账期间: 1 January, or the day the recorded history starts (its 期初余额 row) in that year.
-    pub from: NaiveDate,
-    /// 31 December.
-    pub to: NaiveDate,
-    /// 上年结转余额 (期初余额): the balance on 1 January before the year's rows, plus a 期初余额
-    /// row of the year.
-    pub opening: Decimal,
-    /// 本年汇缴, the unit's part and the member's part.
-    pub remittance_unit: Decimal,
-    pub remittance_personal: Decimal,
-    pub remittance_months: u32,
-    /// 本年补缴.
-    pub back_pay: Decimal,
-    /// 本年转入.
-    pub transfer_in: Decimal,
-    /// 本年缴存合计: 汇缴 + 补缴 + 转入.
-    pub deposits: Decimal,
-    /// 本年提取.
-    pub withdrawal: Decimal,
-    /// 本年转出.
-    pub transfer_out: Decimal,
-    /// 本年支出合计: 提取 + 转出.
-    pub withdrawals: Decimal,
-    /// 本年结息.
-    pub interest: Decimal,
-    /// 期末余额: the balance after the year's last row.
-    pub closing: Decimal,
-}
-
-/// The 年度对账单 of `year` from a member's rows in order. The closing balance is the stored
-/// balance of the year's last row; an error if a row's stored balance is not the one before it
-/// plus or minus its amount, or opening + deposits − withdrawals + interest does not come to the
-/// closing balance (the rows are inconsistent: never shown as if they added up).
-pub fn statement(entries: &[Entry], year: i32) -> Result<Statement, ApiError> {
-    let before = entries.iter().rfind(|e| e.date.year() < year);
-    let january = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| bad_year(year))?;
-    let from = entries
-        .iter()
-        .find(|e| e.kind == EntryKind::Opening && e.date.year() == year)
-        .map_or(january, |e| e.date);
-    let mut s = Statement {
-        year,
-        from,
-        to: NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| bad_year(year))?,
-        opening: before.map_or(Decimal::ZERO, |e| e.balance),
-        remittance_unit: Decimal::ZERO,
-        remittance_personal: Decimal::ZERO,
-        remittance_months: 0,
-        back_pay: Decimal::ZERO,
-        transfer_in: Decimal::ZERO,
-        deposits: Decimal::ZERO,
-        withdrawal: Decimal::ZERO,
-        transfer_out: Decimal::ZERO,
-        withdrawals: Decimal::ZERO,
-        interest: Decimal::ZERO,
-        closing: Decimal::ZERO,
-    };
-    let unbalanced = |what: String| {
-        Err(ApiError::new(
-            "statement_unbalanced",
-            format!("{year}年对账单不平：{what}"),
-        ))
-    };
-    let mut closing = s.opening;
-    for e in entries.iter().filter(|e| e.date.year() == year) {
-        if e.balance != closing + e.change() {
-            return unbalanced(format!(
-                "{} {}后余额{}，应为{}",
-                e.date,
-                e.kind.label(),
-                e.balance,
-                closing + e.change()
-            ));
-        }
-        match e.kind {
-            EntryKind::Opening => s.opening += e.amount,
-            EntryKind::Remittance => {
-                s.remittance_unit += e.unit;
-                s.remittance_personal += e.personal;
-                s.remittance_months += 1;
-            }
-            EntryKind::BackPay => s.back_pay += e.amount,
-            EntryKind::Interest => s.interest += e.amount,
-            EntryKind::Withdrawal => s.withdrawal += e.amount,
-            EntryKind::TransferIn => s.transfer_in += e.amount,
-            EntryKind::TransferOut => s.transfer_out += e.amount,
-        }
-        closing = e.balance;
-    }
-    s.deposits = s.remittance_unit + s.remittance_personal + s.back_pay + s.transfer_in;
-    s.withdrawals = s.withdrawal + s.transfer_out;
-    s.closing = closing;
-    // Every figure with its two decimals ("0.00", not "0").
-    for figure in [
-        &mut s.opening,
-        &mut s.remittance_unit,
-        &mut s.remittance_personal,
-        &mut s.back_pay,
-        &mut s.transfer_in,
-        &mut s.deposits,
-        &mut s.withdrawal,
-        &mut s.transfer_out,
-        &mut s.withdrawals,
-        &mut s.interest,
-        &mut s.closing,
-    ] {
-        *figure = fen(*figure);
-    }
-    if s.opening + s.deposits - s.withdrawals + s.interest != s.closing {
-        return unbalanced(format!(
-            "期初{} + 缴存{} − 支出{} + 结息{} ≠ 期末{}",
-            s.opening, s.deposits, s.withdrawals, s.interest, s.closing
-        ));
-    }
-    Ok(s)
 }
 
 #[cfg(test)]
