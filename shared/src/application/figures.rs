@@ -296,18 +296,34 @@ impl Figures {
 
     /// The figures that differ between `self` (shown) and `fresh`: (label, shown, fresh).
     pub fn changes(&self, fresh: &Figures) -> Vec<(&'static str, String, String)> {
-        let fresh = fresh.rows();
-        self.rows()
+        let (shown_rows, fresh_rows) = (self.rows(), fresh.rows());
+        let value = |rows: &[(Figure, String)], figure: Figure| {
+            rows.iter()
+                .find(|(f, _)| *f == figure)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_else(|| "—".to_owned())
+        };
+        // Every figure either side prints, in the order shown (then any only the server has).
+        let mut figures: Vec<Figure> = shown_rows.iter().map(|(f, _)| *f).collect();
+        for (f, _) in &fresh_rows {
+            if !figures.contains(f) {
+                figures.push(*f);
+            }
+        }
+        let mut changes: Vec<(&'static str, String, String)> = figures
             .into_iter()
-            .filter_map(|(figure, shown)| {
-                let now = fresh
-                    .iter()
-                    .find(|(f, _)| *f == figure)
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or_default();
-                (now != shown).then(|| (figure.label(), shown, now))
-            })
-            .collect()
+            .map(|f| (f.label(), value(&shown_rows, f), value(&fresh_rows, f)))
+            .filter(|(_, shown, now)| shown != now)
+            .collect();
+        // Figures that differ only where no row prints them still differ: never an empty list.
+        if changes.is_empty() && self != fresh {
+            changes.push((
+                "试算结果",
+                "受理前的计算".to_owned(),
+                "已按最新数据重新计算".to_owned(),
+            ));
+        }
+        changes
     }
 }
 
@@ -401,6 +417,12 @@ mod tests {
             )]
         );
         assert_eq!(shown.amount(), Some(d("647240.33")));
+        // A difference no row prints is still reported, never an empty list.
+        let Figures::Settlement(mut other) = settlement("647240.33") else {
+            unreachable!()
+        };
+        other.refund_interest = d("0.01");
+        assert_eq!(shown.changes(&Figures::Settlement(other)).len(), 1);
     }
 
     #[test]
