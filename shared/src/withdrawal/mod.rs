@@ -4,6 +4,8 @@
 //! savings card in the member's own name with status 正常 is linked. A policy switch applies the
 //! statutory gradual rise in force since 2025-01-01 instead. Every unmet condition is reported.
 
+pub mod housing;
+
 use crate::account::Gender;
 use crate::date::add_months_on_day;
 use crate::error::ApiError;

@@ -1,0 +1,189 @@
+//! The rules with literal figures.
+
+use super::*;
+
+fn d(text: &str) -> Decimal {
+    text.parse().unwrap()
+}
+
+fn day(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+fn codes(errors: Vec<ApiError>) -> Vec<String> {
+    errors.into_iter().map(|e| e.code).collect()
+}
+
+#[test]
+fn purchase_is_the_smaller_of_the_material_and_the_balance() {
+    let policy = HousingPolicy::default();
+    // 冯七: 24,902.73 in the account, the seed's material 2,365,897.00: the balance binds.
+    let a = purchase(
+        AccountStatus::Normal,
+        d("24902.73"),
+        true,
+        d("2365897.00"),
+        &policy,
+    )
+    .unwrap();
+    assert_eq!(a.max, d("24902.73"));
+    assert_eq!(
+        a.limits
+            .iter()
+            .map(|l| (l.label.as_str(), l.binds))
+            .collect::<Vec<_>>(),
+        [("提取材料剩余额度", false), ("账户余额减留存额", true)]
+    );
+    // A 留存额 of 100.00 and a material with 10,000.00 left: the material binds at 10,000.00.
+    let policy = HousingPolicy {
+        retain: d("100"),
+        ..HousingPolicy::default()
+    };
+    let a = purchase(
+        AccountStatus::Sealed,
+        d("24902.73"),
+        true,
+        d("10000.00"),
+        &policy,
+    )
+    .unwrap();
+    assert_eq!(a.max, d("10000.00"));
+    // …and with 10,100.00 in the account both bind at 10,000.00.
+    let a = purchase(
+        AccountStatus::Normal,
+        d("10100.00"),
+        true,
+        d("10000.00"),
+        &policy,
+    )
+    .unwrap();
+    assert!(a.limits.iter().all(|l| l.binds));
+    assert_eq!(check_amount("10,000.00", &a).unwrap(), d("10000.00"));
+    assert_eq!(
+        check_amount("10000.01", &a).unwrap_err().code,
+        "amount_over_limit"
+    );
+    assert_eq!(check_amount("0", &a).unwrap_err().code, "amount_zero");
+    assert_eq!(
+        codes(purchase(AccountStatus::Closed, d("5"), false, d("5"), &policy).unwrap_err()),
+        ["account_closed", "material_invalid"]
+    );
+    assert_eq!(
+        codes(purchase(AccountStatus::Normal, d("5"), true, d("0"), &policy).unwrap_err()),
+        ["material_used_up"]
+    );
+}
+
+fn renter() -> RentFacts {
+    RentFacts {
+        status: AccountStatus::Normal,
+        balance: d("12650.00"),
+        months_deposited: vec![day("2017-10-01"), day("2017-11-01"), day("2017-12-01")],
+        open_loan: false,
+        property: None,
+        drawn_this_quarter: Decimal::ZERO,
+    }
+}
+
+#[test]
+fn rent_is_4500_a_quarter_once_with_three_months_deposited() {
+    let policy = HousingPolicy::default();
+    let a = rent(&renter(), day("2018-01-05"), &policy).unwrap();
+    // 1,500.00 × 3 = 4,500.00 binds before the balance.
+    assert_eq!(a.max, d("4500"));
+    assert!(a.limits[0].binds && !a.limits[1].binds);
+    // A small balance binds instead.
+    let poor = RentFacts {
+        balance: d("3210.55"),
+        ..renter()
+    };
+    assert_eq!(
+        rent(&poor, day("2018-01-05"), &policy).unwrap().max,
+        d("3210.55")
+    );
+}
+
+#[test]
+fn rent_refusals_name_each_reason() {
+    let policy = HousingPolicy::default();
+    let facts = RentFacts {
+        status: AccountStatus::Sealed,
+        months_deposited: vec![day("2017-10-01"), day("2017-12-01")],
+        open_loan: true,
+        property: Some("长春市南关区人民大街100号".into()),
+        drawn_this_quarter: d("4500"),
+        ..renter()
+    };
+    let errors = rent(&facts, day("2018-01-05"), &policy).unwrap_err();
+    let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "账户状态须为正常（当前为封存）",
+            "须连续足额缴存满3个月，2017年11月没有缴存记录",
+            "有未结清的住房公积金贷款，不能办理租房提取",
+            "本市有登记在您名下的住房（长春市南关区****），不能办理租房提取",
+            "本季度（第1季度）已办理租房提取4,500.00元，每季度限提取一次",
+        ]
+    );
+}
+
+#[test]
+fn yearly_repayment_is_once_in_twelve_months() {
+    let policy = HousingPolicy::default();
+    // 佟一: 12 × 3,362.48 = 40,349.76 paid in the last year; 35,218.60 in the fund binds.
+    let a = yearly_repayment(
+        true,
+        d("646609.84"),
+        d("40349.76"),
+        None,
+        d("35218.60"),
+        day("2018-01-05"),
+        &policy,
+    )
+    .unwrap();
+    assert_eq!(a.max, d("35218.60"));
+    // Drawn on 2017-03-10: again from 20180310.
+    let errors = yearly_repayment(
+        true,
+        d("646609.84"),
+        d("40349.76"),
+        Some(day("2017-03-10")),
+        d("35218.60"),
+        day("2018-01-05"),
+        &policy,
+    )
+    .unwrap_err();
+    assert_eq!(
+        errors[0].message,
+        "20170310已办理偿还贷款提取，每12个月限一次，20180310起可再次办理"
+    );
+    assert!(yearly_repayment(
+        true,
+        d("646609.84"),
+        d("40349.76"),
+        Some(day("2017-01-05")),
+        d("35218.60"),
+        day("2018-01-05"),
+        &policy,
+    )
+    .is_ok());
+}
+
+#[test]
+fn a_prepayment_takes_the_fund_first_and_never_more_than_it_holds() {
+    let policy = HousingPolicy::default();
+    // 10,009.93 (the seed's prepayment) with 35,218.60 in the fund.
+    let s = split(d("10009.93"), FundingSource::Fund, d("35218.60"), &policy).unwrap();
+    assert_eq!((s.from_fund, s.from_own), (d("10009.93"), d("0")));
+    // 647,240.33 (提前结清) from both: 35,218.60 from the fund, 612,021.73 from own money.
+    let s = split(d("647240.33"), FundingSource::Both, d("35218.60"), &policy).unwrap();
+    assert_eq!((s.from_fund, s.from_own), (d("35218.60"), d("612021.73")));
+    let e = split(d("647240.33"), FundingSource::Fund, d("35218.60"), &policy).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("source"));
+    let s = split(d("100"), FundingSource::Own, d("35218.60"), &policy).unwrap();
+    assert_eq!((s.from_fund, s.from_own), (d("0"), d("100")));
+    // 对冲: 3,362.48 due, 1,200.00 in the fund → 1,200.00 + 2,162.48 from the card.
+    let s = offset(d("3362.48"), d("1200.00"), &policy);
+    assert_eq!((s.from_fund, s.from_own), (d("1200.00"), d("2162.48")));
+}
