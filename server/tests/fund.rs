@@ -268,7 +268,8 @@ async fn migrated_withdrawals_start_a_history_that_adds_up() {
              '1950-01-01', '1', '公司', 'closed', 0, '')",
             "INSERT INTO applications (application_no, personal_account, kind, status, submitted_at, \
              request_json, figures_json, idempotency_key, answer_json) VALUES ('2018010500000001', '5400001', \
-             'withdrawal', 'done', 0, '{}', '{}', 'k', '{}')",
+             'withdrawal', 'done', 0, '{\"reason\":\"离休、退休\",\"close_account\":true}', \
+             '{\"amount\":\"73905.26\",\"card\":null}', 'k', '{}')",
             "INSERT INTO member_transactions (id, personal_account, txn_date, kind, amount_fen, \
              balance_after_fen, application_no) VALUES ('app-2018010500000001', '5400001', '2018-01-05', \
              'withdrawal', 7390526, 0, '2018010500000001')",

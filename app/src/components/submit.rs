@@ -11,8 +11,9 @@ use shared::date::compact;
 pub enum Outcome {
     Accepted(ApplicationView),
     Refused(String),
-    /// (label, figure shown, the server's figure) for each figure that differs.
-    Changed(Vec<(&'static str, String, String)>),
+    /// The server's message, and (label, figure shown, the server's figure) for each figure that
+    /// differs.
+    Changed(String, Vec<(&'static str, String, String)>),
 }
 
 /// The server's answer to a submission of the figures `shown`: on a 409, what differs in the
@@ -21,7 +22,9 @@ pub fn outcome(result: Result<ApplicationView, Rejected>, shown: &Figures) -> Ou
     match result {
         Ok(view) => Outcome::Accepted(view),
         Err(Rejected::Refused(error)) => Outcome::Refused(error.message),
-        Err(Rejected::Changed(changed)) => Outcome::Changed(shown.changes(&changed.fresh)),
+        Err(Rejected::Changed(changed)) => {
+            Outcome::Changed(changed.message, shown.changes(&changed.fresh))
+        }
     }
 }
 
@@ -96,9 +99,9 @@ pub fn OutcomeView(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
             }
             .into_any(),
             Outcome::Refused(message) => view! { <p class="form__message" role="alert">{message}</p> }.into_any(),
-            Outcome::Changed(rows) => view! {
+            Outcome::Changed(message, rows) => view! {
                 <div class="notice notice--warning" role="alert">
-                    <p>"贷款信息已变化，以下试算结果已按最新数据重新计算，请核对后再提交："</p>
+                    <p>{format!("{message}：")}</p>
                     <ul>
                         {rows.into_iter().map(|(label, was, now)| view! {
                             <li>{format!("{label}：{was} → {now}")}</li>

@@ -152,10 +152,6 @@ pub fn business_time(seconds: i64) -> String {
         .unwrap_or_default()
 }
 
-fn stored(e: ApiError) -> Error {
-    Error::Internal(e.message)
-}
-
 /// An application as 业务进度查询 shows it, with its receipt's rows.
 fn progress(row: &AnyRow, today: NaiveDate) -> Result<Progress> {
     let kind: ApplicationKind =
@@ -174,12 +170,15 @@ fn progress(row: &AnyRow, today: NaiveDate) -> Result<Progress> {
             })
         })
         .transpose()?;
+    let application_no: String = row.try_get("application_no")?;
+    let stored =
+        |e: ApiError| Error::Internal(format!("application {application_no}: {}", e.message));
     let request =
         Request::from_stored(kind, &row.try_get::<String, _>("request_json")?).map_err(stored)?;
     let figures =
         Figures::from_stored(kind, &row.try_get::<String, _>("figures_json")?).map_err(stored)?;
     Ok(Progress {
-        application_no: row.try_get("application_no")?,
+        application_no,
         kind,
         status,
         timeline: timeline(kind, status, &submitted_at, closed_at.as_deref()),

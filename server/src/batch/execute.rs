@@ -45,7 +45,12 @@ enum Outcome {
 
 /// The stored request and figures of the candidate, typed by its kind.
 fn typed(candidate: &Candidate) -> Result<(Request, Figures)> {
-    let stored = |e: shared::ApiError| Error::Internal(e.message);
+    let stored = |e: shared::ApiError| {
+        Error::Internal(format!(
+            "application {}: {}",
+            candidate.application_no, e.message
+        ))
+    };
     Ok((
         Request::from_stored(candidate.kind, &candidate.request).map_err(stored)?,
         Figures::from_stored(candidate.kind, &candidate.figures).map_err(stored)?,

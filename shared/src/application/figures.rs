@@ -36,6 +36,8 @@ pub enum Figure {
     Card,
     NewAccount,
     Bank,
+    /// A difference no printed figure shows.
+    TrialResult,
 }
 
 impl Figure {
@@ -57,8 +59,9 @@ impl Figure {
             Figure::InterestDifference => "利息变化",
             Figure::WithdrawalAmount => "提取金额",
             Figure::Card => "收款储蓄卡",
-            Figure::NewAccount => "变更后还款账号",
-            Figure::Bank => "开户银行",
+            Figure::NewAccount => "变更后还款储蓄账户账号",
+            Figure::Bank => "变更后还款储蓄账户开户行",
+            Figure::TrialResult => "试算结果",
         }
     }
 }
@@ -294,9 +297,28 @@ impl Figures {
         }
     }
 
+    /// What a 409 compares: the printed rows and the figures the trial tables show besides
+    /// (退还利息, 剩余应付利息).
+    fn compared(&self) -> Vec<(Figure, String)> {
+        let mut rows = self.rows();
+        match self {
+            Figures::PartialPrepayment(t) => {
+                rows.push((Figure::RefundInterest, format_thousands(t.refund_interest)))
+            }
+            Figures::Settlement(t) => {
+                rows.push((Figure::RefundInterest, format_thousands(t.refund_interest)))
+            }
+            Figures::AdjustTerm(t) => {
+                rows.push((Figure::InterestAfter, format_thousands(t.interest_after)))
+            }
+            Figures::ChangeAccount(_) | Figures::Withdrawal(_) => {}
+        }
+        rows
+    }
+
     /// The figures that differ between `self` (shown) and `fresh`: (label, shown, fresh).
     pub fn changes(&self, fresh: &Figures) -> Vec<(&'static str, String, String)> {
-        let (shown_rows, fresh_rows) = (self.rows(), fresh.rows());
+        let (shown_rows, fresh_rows) = (self.compared(), fresh.compared());
         let value = |rows: &[(Figure, String)], figure: Figure| {
             rows.iter()
                 .find(|(f, _)| *f == figure)
@@ -318,7 +340,7 @@ impl Figures {
         // Figures that differ only where no row prints them still differ: never an empty list.
         if changes.is_empty() && self != fresh {
             changes.push((
-                "试算结果",
+                Figure::TrialResult.label(),
                 "受理前的计算".to_owned(),
                 "已按最新数据重新计算".to_owned(),
             ));
@@ -329,9 +351,11 @@ impl Figures {
 
 /// A receipt's rows: the figures, and what was asked that the figures do not say.
 pub fn receipt(request: Option<&Request>, figures: &Figures) -> Vec<(String, String)> {
+    // The 生效日期 is the receipt's own 预约/生效日期 line.
     let mut rows: Vec<(String, String)> = figures
         .rows()
         .into_iter()
+        .filter(|(f, _)| *f != Figure::EffectiveDate)
         .map(|(f, v)| (f.label().to_owned(), v))
         .collect();
     if let Some(Request::ChangeAccount(asked)) = request {
@@ -422,7 +446,31 @@ mod tests {
             unreachable!()
         };
         other.refund_interest = d("0.01");
-        assert_eq!(shown.changes(&Figures::Settlement(other)).len(), 1);
+        assert_eq!(
+            shown.changes(&Figures::Settlement(other.clone())),
+            vec![("退还利息", "0.00".to_owned(), "0.01".to_owned())]
+        );
+        // 调整前剩余应付利息 is printed nowhere: its change is still reported.
+        let adjust = |before: &str| {
+            Figures::AdjustTerm(AdjustTermTrial {
+                new_remaining_periods: 120,
+                new_monthly_payment: d("6318.27"),
+                new_monthly_principal: None,
+                new_maturity_date: NaiveDate::from_ymd_opt(2028, 1, 28).unwrap(),
+                effective_date: NaiveDate::from_ymd_opt(2018, 1, 28).unwrap(),
+                interest_before: d(before),
+                interest_after: d("111582.56"),
+                interest_difference: d("-175000.00"),
+            })
+        };
+        assert_eq!(
+            adjust("286582.56").changes(&adjust("286582.57")),
+            vec![(
+                "试算结果",
+                "受理前的计算".to_owned(),
+                "已按最新数据重新计算".to_owned()
+            )]
+        );
     }
 
     #[test]
@@ -439,8 +487,11 @@ mod tests {
         assert_eq!(
             rows,
             vec![
-                ("变更后还款账号".to_owned(), "621****9999".to_owned()),
-                ("开户银行".to_owned(), "建行".to_owned())
+                (
+                    "变更后还款储蓄账户账号".to_owned(),
+                    "621****9999".to_owned()
+                ),
+                ("变更后还款储蓄账户开户行".to_owned(), "建行".to_owned())
             ]
         );
         let withdrawal = Figures::Withdrawal(WithdrawalFigures {
@@ -454,5 +505,53 @@ mod tests {
                 ("收款储蓄卡".to_owned(), "622****5566".to_owned())
             ]
         );
+    }
+
+    /// Rows written before the typed domain (by `serde_json::json!`) read as they are: the batch
+    /// executes reservations made before an upgrade.
+    #[test]
+    fn rows_stored_before_the_typed_domain_still_read() {
+        use ApplicationKind::*;
+        let asked = Request::from_stored(
+            PartialPrepayment,
+            r#"{"date":"2018-01-09","amount":"10000","mode":"lower_payment","new_remaining_periods":null,"loan_version":0}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            asked,
+            Request::PartialPrepayment(PrepaymentAsked {
+                date: NaiveDate::from_ymd_opt(2018, 1, 9).unwrap(),
+                amount: d("10000"),
+                mode: AdjustMode::LowerPayment,
+                new_remaining_periods: None,
+                loan_version: 0,
+            })
+        );
+        Request::from_stored(Settlement, r#"{"date":"2018-01-10","loan_version":3}"#).unwrap();
+        Request::from_stored(
+            AdjustTerm,
+            r#"{"new_remaining_periods":120,"loan_version":1}"#,
+        )
+        .unwrap();
+        Request::from_stored(ChangeAccount, r#"{"new_account":"621****9999"}"#).unwrap();
+        Request::from_stored(
+            Withdrawal,
+            r#"{"reason":"离休、退休","close_account":true}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            Figures::from_stored(Withdrawal, r#"{"amount":"73905.26","card":null}"#).unwrap(),
+            Figures::Withdrawal(WithdrawalFigures {
+                amount: d("73905.26"),
+                card: None
+            })
+        );
+        Figures::from_stored(Withdrawal, r#"{"amount":"73905.26","card":"622****5566"}"#).unwrap();
+        Figures::from_stored(ChangeAccount, r#"{"bank":"建行","holder":"佟一"}"#).unwrap();
+        Figures::from_stored(
+            PartialPrepayment,
+            r#"{"prepay_principal":"10000.00","prepay_interest":"9.93","refund_interest":"0.00","total":"10009.93","new_balance":"636609.84","new_remaining_periods":272,"new_monthly_payment":"3310.48","new_maturity_date":"2040-08-28"}"#,
+        )
+        .unwrap();
     }
 }

@@ -5,7 +5,7 @@ use super::{borrower_no, BusinessPage, MemberHeaderView};
 use crate::api;
 use crate::components::submit::{outcome, ConfirmDialog, Outcome, OutcomeView, RefusalNote};
 use leptos::prelude::*;
-use shared::application::{ChangeFigures, Figures};
+use shared::application::{ChangeFigures, Figure, Figures};
 use shared::loan::wire::{ChangeAccountSubmission, LoanDetail};
 use shared::member::CardNumber;
 
@@ -47,8 +47,8 @@ fn AccountForm(detail: LoanDetail, refusal: Option<String>) -> impl IntoView {
         move || {
             vec![
                 ("变更后还款储蓄账户开户人名称", card.holder.clone()),
-                ("变更后还款储蓄账户账号", shared::mask::card(&first.get())),
-                ("变更后还款储蓄账户开户行", card.bank.clone()),
+                (Figure::NewAccount.label(), shared::mask::card(&first.get())),
+                (Figure::Bank.label(), card.bank.clone()),
             ]
         }
     });
