@@ -166,6 +166,7 @@ async fn main() {
                 members: Some(&members),
                 loans: Some(&loans),
                 deposits: None,
+                properties: None,
             },
         )
         .await

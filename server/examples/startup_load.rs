@@ -110,6 +110,7 @@ async fn main() {
                 members: Some(&members),
                 loans: Some(&loans),
                 deposits: None,
+                properties: None,
             },
         )
         .await

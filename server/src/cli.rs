@@ -193,6 +193,10 @@ pub struct ImportArgs {
     /// the member's history.
     #[arg(long)]
     pub deposits: Option<PathBuf>,
+    /// Property records CSV (id_number, address): who owns a house in the city; each person named
+    /// gets exactly the file's records.
+    #[arg(long)]
+    pub properties: Option<PathBuf>,
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://hpf.db?mode=rwc")]
     pub database_url: String,
     /// The data key (64 hex digits) the personal data is sealed with.

@@ -87,6 +87,7 @@ pub async fn run(cli: Cli) -> Result<bool, Failure> {
                 members: args.members.as_deref(),
                 loans: args.loans.as_deref(),
                 deposits: args.deposits.as_deref(),
+                properties: args.properties.as_deref(),
             };
             let rates = load_rules(&args.policy)?.1.deposit_rates;
             let result = import::run(&db, &key, &rates, files).await;

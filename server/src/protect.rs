@@ -245,6 +245,21 @@ async fn reseal(
             .await?;
         rows += 1;
     }
+    let owners: Vec<String> = sqlx::query_scalar("SELECT id_number FROM property_records")
+        .fetch_all(&mut **tx)
+        .await?;
+    for sealed in owners {
+        let id_number = clear(sealed.clone())?;
+        sqlx::query(
+            "UPDATE property_records SET id_number = $1, id_number_lookup = $2 WHERE id_number = $3",
+        )
+        .bind(new.seal(&id_number))
+        .bind(new.lookup(&id_number))
+        .bind(&sealed)
+        .execute(&mut **tx)
+        .await?;
+        rows += 1;
+    }
     // Lookup-only columns: what was there (clear, or the old lookup) becomes the new lookup. A
     // phone in sms_codes or sms_outbox that no member has is looked up as it stands.
     for (was, now) in &lookups {

@@ -155,7 +155,7 @@ async fn a_file_with_bad_rows_is_refused_whole_and_a_good_one_loads() {
         assert!(ok, "{stderr}");
         assert_eq!(
             stdout.trim(),
-            "imported 2 member(s), 1 loan(s) and 1 deposit row(s)"
+            "imported 2 member(s), 1 loan(s), 1 deposit row(s) and 0 property record(s)"
         );
         assert_eq!(counts(&db).await, (before.0 + 1, before.1 + 1));
         let (balance, gender, birth): (i64, String, String) = sqlx::query_as(
@@ -310,7 +310,7 @@ async fn a_deposit_history_is_checked_row_by_row_and_ends_at_the_balance() {
         let (ok, stdout, stderr) =
             import_with(&url, &key_file, &members, &loans, Some(&file(&history)));
         assert!(ok, "{stderr}");
-        assert!(stdout.contains("and 5 deposit row(s)"), "{stdout}");
+        assert!(stdout.contains(", 5 deposit row(s)"), "{stdout}");
         let rows: Vec<(i64, String, Option<String>, i64)> = sqlx::query_as(
             "SELECT seq, kind, period, balance_after_fen FROM fund_transactions \
              WHERE personal_account = '5300001' ORDER BY seq",
@@ -352,6 +352,92 @@ async fn a_deposit_history_is_checked_row_by_row_and_ends_at_the_balance() {
         .await
         .unwrap();
         assert_eq!(base, 500_000);
+        db.close().await;
+    }
+}
+
+/// `--properties`: who owns a house in the city, each row checked like a member's 证件号码, the
+/// person's records replaced by the file's, the number sealed and found by its lookup.
+#[tokio::test]
+async fn property_records_are_checked_and_replace_a_persons_records() {
+    for store in stores() {
+        let url = fresh_database_url(store).await;
+        let db = Db::connect(&url, 2).await.unwrap();
+        let (key_file, key) = data_key();
+        server::protect::prepare(&db, &key).await.unwrap();
+        let members = format!("{MEMBERS_HEADER}\n");
+        let loans = format!("{LOANS_HEADER}\n");
+        let import = |properties: String| {
+            let dir = temp_dir("hpf_import_properties");
+            std::fs::write(dir.join("members.csv"), &members).unwrap();
+            std::fs::write(dir.join("loans.csv"), &loans).unwrap();
+            std::fs::write(dir.join("properties.csv"), properties).unwrap();
+            let output = Command::new(env!("CARGO_BIN_EXE_hpf"))
+                .args(["import", "--database-url", &url, "--log-level", "warn"])
+                .arg("--data-key-file")
+                .arg(&key_file)
+                .arg("--members")
+                .arg(dir.join("members.csv"))
+                .arg("--loans")
+                .arg(dir.join("loans.csv"))
+                .arg("--properties")
+                .arg(dir.join("properties.csv"))
+                .output()
+                .unwrap();
+            (
+                output.status.success(),
+                String::from_utf8_lossy(&output.stdout).into_owned(),
+                String::from_utf8_lossy(&output.stderr).into_owned(),
+            )
+        };
+        let sun = id("22010219820707751");
+        let zhou = id("22010219850310815");
+        let records = |db: &Db, who: String| {
+            let lookup = key.lookup(&who);
+            let pool = db.pool.clone();
+            async move {
+                let mut rows: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT id_number, address FROM property_records WHERE id_number_lookup = $1",
+                )
+                .bind(lookup)
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+                rows.sort();
+                rows
+            }
+        };
+        let (ok, _, stderr) = import(format!(
+            "id_number,address\n220102198207077512,长春市1号\n{sun},\n{sun},长春市2号\n{sun},长春市2号\n"
+        ));
+        assert!(!ok);
+        for expected in [
+            "properties.csv:2: id_number: 证件号码校验位不正确，请核对",
+            "properties.csv:3: address: required, at most 100 characters",
+            "properties.csv:5: address: 长春市2号 appears twice for this person",
+        ] {
+            assert!(stderr.contains(expected), "{expected}\n{stderr}");
+        }
+        assert!(records(&db, sun.clone()).await.is_empty());
+
+        let (ok, stdout, stderr) = import(format!(
+            "id_number,address\n{sun},长春市南关区人民大街100号\n{sun},长春市朝阳区2号\n{zhou},长春市绿园区3号\n"
+        ));
+        assert!(ok, "{stderr}");
+        assert!(stdout.contains("and 3 property record(s)"), "{stdout}");
+        let held = records(&db, sun.clone()).await;
+        assert_eq!(held.len(), 2);
+        assert_eq!(key.open(&held[0].0).unwrap(), sun);
+        // 孙八 sold one: the next file lists one, and only it remains; 周九's are untouched.
+        let (ok, _, stderr) = import(format!("id_number,address\n{sun},长春市朝阳区2号\n"));
+        assert!(ok, "{stderr}");
+        let held: Vec<String> = records(&db, sun.clone())
+            .await
+            .into_iter()
+            .map(|r| r.1)
+            .collect();
+        assert_eq!(held, ["长春市朝阳区2号"]);
+        assert_eq!(records(&db, zhou.clone()).await.len(), 1);
         db.close().await;
     }
 }

@@ -173,6 +173,16 @@ async fn rotate_key_reseals_everything_and_the_old_key_is_refused_after() {
         )
         .await
         .unwrap();
+        // A property record (租房提取's), sealed and looked up like a member's number.
+        sqlx::query(
+            "INSERT INTO property_records (id_number_lookup, id_number, address, imported_at) \
+             VALUES ($1, $2, '长春市朝阳区2号', '')",
+        )
+        .bind(old.lookup("220102198207077511"))
+        .bind(old.seal("220102198207077511"))
+        .execute(&db.pool)
+        .await
+        .unwrap();
         db.close().await;
 
         let output = Command::new(env!("CARGO_BIN_EXE_hpf"))
@@ -218,6 +228,13 @@ async fn rotate_key_reseals_everything_and_the_old_key_is_refused_after() {
         .await
         .unwrap();
         assert_eq!(new.open(&card).unwrap(), "6217001234561716");
+        let (owner, owner_lookup): (String, String) =
+            sqlx::query_as("SELECT id_number, id_number_lookup FROM property_records")
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+        assert_eq!(new.open(&owner).unwrap(), "220102198207077511");
+        assert_eq!(owner_lookup, new.lookup("220102198207077511"));
         db.close().await;
     }
 }

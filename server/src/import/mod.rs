@@ -1,7 +1,9 @@
 //! 导入 — `hpf import --members members.csv --loans loans.csv --deposits deposits.csv`: the fund's
 //! back office loads or updates members (by 个人账号), loans (by 借款人编号) and adds to members'
 //! 缴存明细 (a member's rows in the file follow the rows already held, and the history must end at
-//! the member's balance; a balance changed without the rows that explain it is refused). Every row is checked first — with the
+//! the member's balance; a balance changed without the rows that explain it is refused), and
+//! replaces the property records (who owns a house in the city) of each person `--properties`
+//! names. Every row is checked first — with the
 //! same `shared` rules the hall uses (证件号码 check digit, 手机号, amounts, the engine's loan
 //! sanity) — and every invalid row is reported with its line number and reason; if any row is
 //! invalid nothing is imported. The writes run in one transaction.
@@ -13,7 +15,7 @@ use crate::db::Db;
 use crate::error::Result;
 use crate::protect::DataKey;
 use deposits::{check_deposits, History};
-use rows::{loan_row, member_row, read, LoanRow, MemberRow};
+use rows::{loan_row, member_row, property_row, read, LoanRow, MemberRow};
 use rust_decimal::Decimal;
 use shared::loan::{LoanStatus, RepaymentMethod};
 use shared::money::to_fen;
@@ -67,6 +69,8 @@ pub const DEPOSIT_COLUMNS: [&str; 8] = [
     "balance",
 ];
 
+pub const PROPERTY_COLUMNS: [&str; 2] = ["id_number", "address"];
+
 /// An invalid row: file, line (1 = the header), and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
@@ -87,14 +91,16 @@ pub struct Summary {
     pub loans: usize,
     /// 缴存明细 rows.
     pub deposits: usize,
+    /// Property records.
+    pub properties: usize,
 }
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "imported {} member(s), {} loan(s) and {} deposit row(s)",
-            self.members, self.loans, self.deposits
+            "imported {} member(s), {} loan(s), {} deposit row(s) and {} property record(s)",
+            self.members, self.loans, self.deposits, self.properties
         )
     }
 }
@@ -105,6 +111,7 @@ pub struct Files<'a> {
     pub members: Option<&'a Path>,
     pub loans: Option<&'a Path>,
     pub deposits: Option<&'a Path>,
+    pub properties: Option<&'a Path>,
 }
 
 /// Checks the files, then writes everything in one transaction. `Ok(Err(rows))` lists every
@@ -119,6 +126,7 @@ pub async fn run(
         members,
         loans,
         deposits,
+        properties,
     } = files;
     let today = crate::clock::Clock::real().local_now().date();
     let mut errors = Vec::new();
@@ -203,18 +211,23 @@ pub async fn run(
         &mut errors,
     )
     .await?;
+    let property_rows = match properties {
+        Some(path) => check_properties(path, today, &mut errors),
+        None => Vec::new(),
+    };
     if !errors.is_empty() {
         errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         return Ok(Err(errors));
     }
     let loans: Vec<LoanRow> = loan_rows.into_iter().map(|(_, _, row)| row).collect();
-    write(db, key, &member_rows, &loans, &histories)
+    write(db, key, &member_rows, &loans, &histories, &property_rows)
         .await
         .map_err(|e| format!("the import failed and was rolled back: {e}"))?;
     Ok(Ok(Summary {
         members: member_rows.len(),
         loans: loans.len(),
         deposits: histories.iter().map(|h| h.rows.len()).sum(),
+        properties: property_rows.len(),
     }))
 }
 
@@ -224,6 +237,7 @@ async fn write(
     members: &[MemberRow],
     loans: &[LoanRow],
     histories: &[History],
+    properties: &[(String, String)],
 ) -> Result<()> {
     let now = chrono::Utc::now().to_rfc3339();
     let mut tx = db.pool.begin().await?;
@@ -338,6 +352,28 @@ async fn write(
             .await?;
         }
     }
+    // Each person named: their records are the file's.
+    let mut owners: Vec<&str> = properties.iter().map(|(id, _)| id.as_str()).collect();
+    owners.sort_unstable();
+    owners.dedup();
+    for id in owners {
+        sqlx::query("DELETE FROM property_records WHERE id_number_lookup = $1")
+            .bind(key.lookup(id))
+            .execute(&mut *tx)
+            .await?;
+    }
+    for (id, address) in properties {
+        sqlx::query(
+            "INSERT INTO property_records (id_number_lookup, id_number, address, imported_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(key.lookup(id))
+        .bind(key.seal(id))
+        .bind(address)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+    }
     // Inside the transaction, whatever ran meanwhile (a withdrawal executed by the end-of-day
     // run): every member touched has a 缴存明细 that ends at the balance, or none.
     let touched: std::collections::BTreeSet<&str> = members
@@ -366,4 +402,34 @@ async fn write(
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// The property records file: each row checked, the same house twice for one person refused.
+fn check_properties(
+    path: &Path,
+    today: chrono::NaiveDate,
+    errors: &mut Vec<RowError>,
+) -> Vec<(String, String)> {
+    let mut rows = Vec::new();
+    match read(path, &PROPERTY_COLUMNS) {
+        Ok(read_rows) => {
+            for (line, fields) in read_rows {
+                let error = |reason: String| RowError {
+                    file: path.display().to_string(),
+                    line,
+                    reason,
+                };
+                match property_row(&fields, today) {
+                    Ok(row) if rows.contains(&row) => errors.push(error(format!(
+                        "address: {} appears twice for this person",
+                        row.1
+                    ))),
+                    Ok(row) => rows.push(row),
+                    Err(reason) => errors.push(error(reason)),
+                }
+            }
+        }
+        Err(mut e) => errors.append(&mut e),
+    }
+    rows
 }

@@ -350,3 +350,13 @@ pub(super) fn deposit_row(
         },
     })
 }
+
+/// A row of the property records: the owner's 证件号码 (checked like a member's) and the address.
+pub(super) fn property_row(
+    fields: &HashMap<String, String>,
+    today: NaiveDate,
+) -> std::result::Result<(String, String), String> {
+    let id = IdNumber::parse(get(fields, "id_number"), today)
+        .map_err(|e| format!("id_number: {}", e.message))?;
+    Ok((id.as_str().to_owned(), text(fields, "address")?))
+}
