@@ -129,4 +129,27 @@ test.describe('提取、业务进度查询、查询打印', () => {
     await expect(page.getByRole('row', { name: /放款/ })).toBeVisible();
     await keepScreenshot(page, testInfo, 'print-statement');
   });
+
+  test('the balance changes after the page showed it: the server answers with its own figure and message, nothing is accepted', async ({ page }, testInfo) => {
+    const twin = await loggedInTwin(page.request, DEMO.WANG_WU);
+    await page.goto('/withdrawal');
+    await expect(page.getByLabel('提取金额：')).toHaveText(thousands(WANG_WU_BALANCE));
+    // The back office credits 100.00 meanwhile (a test hook standing in for its import).
+    const credited = await page.request.post('/api/test/deposit', {
+      headers: { 'x-hpf-csrf': '1' },
+      data: { personal_account: twin.personalAccount, amount: '100.00' },
+    });
+    expect(credited.ok(), await credited.text()).toBeTruthy();
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.getByRole('dialog', { name: '确认退休销户提取' }).getByRole('button', { name: '确定' }).click();
+    const changed = page.getByRole('alert').filter({ hasText: '账户余额已变化' });
+    await expect(changed).toContainText('账户余额已变化，提取金额已按最新数据更新，请核对后再提交');
+    await expect(changed).toContainText('提取金额：86,432.15 → 86,532.15');
+    await expect(changed).not.toContainText('贷款');
+    await keepScreenshot(page, testInfo, 'withdrawal-changed');
+    // Nothing was accepted: a reload shows the new amount and 提交 open.
+    await page.reload();
+    await expect(page.getByLabel('提取金额：')).toHaveText('86,532.15');
+    await expect(page.getByRole('button', { name: '提交' })).toBeEnabled();
+  });
 });

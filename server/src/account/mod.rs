@@ -80,6 +80,7 @@ pub fn test_routes() -> Router<AppState> {
     Router::new()
         .route("/test/sms-outbox/{phone}", get(test_outbox))
         .route("/test/twin", post(crate::demo::twin::twin))
+        .route("/test/deposit", post(crate::demo::twin::deposit))
 }
 
 /// The client's address, for the audit log and the SMS limits.

@@ -193,6 +193,60 @@ pub async fn twin(
     Err(Error::Internal("no free twin numbers after 5 tries".into()))
 }
 
+#[derive(Deserialize)]
+pub struct DepositRequest {
+    pub personal_account: String,
+    /// Yuan, e.g. "100.00".
+    pub amount: String,
+}
+
+#[derive(Serialize)]
+pub struct Deposited {
+    pub balance: rust_decimal::Decimal,
+}
+
+/// Browser tests only: a 转入 credited to a member now (the balance and its 缴存明细 row), as the
+/// back office's import would — so a test can change a figure between a page and its submission.
+pub async fn deposit(
+    State(state): State<AppState>,
+    Json(request): Json<DepositRequest>,
+) -> Result<Json<Deposited>> {
+    if !state.accounts.test_hooks {
+        return Err(Error::not_found());
+    }
+    let amount = shared::money::parse_amount("amount", "金额", &request.amount)?;
+    let fen = shared::money::to_fen(amount).ok_or_else(|| Error::Internal("amount".into()))?;
+    let mut tx = state.db.pool.begin().await?;
+    let balance: Option<i64> = sqlx::query_scalar(
+        "UPDATE members SET balance_fen = balance_fen + $1 WHERE personal_account = $2 RETURNING balance_fen",
+    )
+    .bind(fen)
+    .bind(&request.personal_account)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let balance = balance.ok_or_else(Error::not_found)?;
+    let seq: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(seq), 0) + 1 FROM fund_transactions WHERE personal_account = $1",
+    )
+    .bind(&request.personal_account)
+    .fetch_one(&mut *tx)
+    .await?;
+    let entry = shared::fund::Entry {
+        date: state.clock.local_now().date(),
+        kind: shared::fund::EntryKind::TransferIn,
+        period: None,
+        unit: rust_decimal::Decimal::ZERO,
+        personal: rust_decimal::Decimal::ZERO,
+        amount,
+        balance: shared::money::from_fen(balance),
+    };
+    crate::fund::insert_row(&mut *tx, &request.personal_account, seq, &entry).await?;
+    tx.commit().await?;
+    Ok(Json(Deposited {
+        balance: entry.balance,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
