@@ -37,6 +37,11 @@ fn no_route_is_added_without_its_description() {
             "test_routes",
             ".route(\"/test/twin\", post(crate::demo::twin::twin))",
         ),
+        (
+            "src/account/mod.rs",
+            "test_routes",
+            ".route(\"/test/deposit\", post(crate::demo::twin::deposit))",
+        ),
     ];
     let mut offenders = Vec::new();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
