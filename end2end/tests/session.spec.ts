@@ -11,6 +11,8 @@ test('a minute before the idle timeout the hall warns; 继续使用 keeps the se
   await page.clock.install();
   await page.goto('/home');
   await expect(page.getByRole('heading', { name: '我的住房公积金首页' })).toBeVisible();
+  // The page's data is in (its answer is the last activity before the clock moves).
+  await expect(page.getByText('账户余额')).toBeVisible();
   const warning = page.getByRole('alertdialog');
   await expect(warning).toHaveCount(0);
 
@@ -23,7 +25,15 @@ test('a minute before the idle timeout the hall warns; 继续使用 keeps the se
   await page.clock.fastForward('01:05');
   await expect(warning).toContainText('登录将在1分钟后失效');
   await keepScreenshot(page, testInfo, 'idle-warning');
+  // 继续使用 asks the server who is logged in; the page is drawn again with that answer and
+  // fetches its data (the account on 首页). Each answer counts as activity: the clock moves on only
+  // once they are in, or an answer landing after the jump would restart the count.
+  const answered = Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/account/me')),
+    page.waitForResponse((r) => r.url().endsWith('/api/fund')),
+  ]);
   await warning.getByRole('button', { name: '继续使用' }).click();
+  await answered;
   await expect(warning).toHaveCount(0);
   await page.clock.fastForward('13:00');
   await page.clock.runFor(2000);
