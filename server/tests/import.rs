@@ -30,7 +30,7 @@ fn data_key() -> (std::path::PathBuf, server::protect::DataKey) {
 }
 
 fn import(url: &str, key: &std::path::Path, members: &str, loans: &str) -> (bool, String, String) {
-    import_with(url, key, members, loans, None)
+    import_files(url, key, &[("members", members), ("loans", loans)])
 }
 
 fn import_with(
@@ -40,21 +40,27 @@ fn import_with(
     loans: &str,
     deposits: Option<&str>,
 ) -> (bool, String, String) {
+    let mut files = vec![("members", members), ("loans", loans)];
+    files.extend(deposits.map(|d| ("deposits", d)));
+    import_files(url, key, &files)
+}
+
+/// `hpf import` with each (kind, content) written to `<kind>.csv` and passed as `--<kind>`.
+fn import_files(
+    url: &str,
+    key: &std::path::Path,
+    files: &[(&str, &str)],
+) -> (bool, String, String) {
     let dir = temp_dir("hpf_import");
-    std::fs::write(dir.join("members.csv"), members).unwrap();
-    std::fs::write(dir.join("loans.csv"), loans).unwrap();
     let mut command = Command::new(env!("CARGO_BIN_EXE_hpf"));
     command
         .args(["import", "--database-url", url, "--log-level", "warn"])
         .arg("--data-key-file")
-        .arg(key)
-        .arg("--members")
-        .arg(dir.join("members.csv"))
-        .arg("--loans")
-        .arg(dir.join("loans.csv"));
-    if let Some(deposits) = deposits {
-        std::fs::write(dir.join("deposits.csv"), deposits).unwrap();
-        command.arg("--deposits").arg(dir.join("deposits.csv"));
+        .arg(key);
+    for (kind, content) in files {
+        let path = dir.join(format!("{kind}.csv"));
+        std::fs::write(&path, content).unwrap();
+        command.arg(format!("--{kind}")).arg(path);
     }
     let output = command.output().unwrap();
     (
@@ -368,26 +374,14 @@ async fn property_records_are_checked_and_replace_a_persons_records() {
         let members = format!("{MEMBERS_HEADER}\n");
         let loans = format!("{LOANS_HEADER}\n");
         let import = |properties: String| {
-            let dir = temp_dir("hpf_import_properties");
-            std::fs::write(dir.join("members.csv"), &members).unwrap();
-            std::fs::write(dir.join("loans.csv"), &loans).unwrap();
-            std::fs::write(dir.join("properties.csv"), properties).unwrap();
-            let output = Command::new(env!("CARGO_BIN_EXE_hpf"))
-                .args(["import", "--database-url", &url, "--log-level", "warn"])
-                .arg("--data-key-file")
-                .arg(&key_file)
-                .arg("--members")
-                .arg(dir.join("members.csv"))
-                .arg("--loans")
-                .arg(dir.join("loans.csv"))
-                .arg("--properties")
-                .arg(dir.join("properties.csv"))
-                .output()
-                .unwrap();
-            (
-                output.status.success(),
-                String::from_utf8_lossy(&output.stdout).into_owned(),
-                String::from_utf8_lossy(&output.stderr).into_owned(),
+            import_files(
+                &url,
+                &key_file,
+                &[
+                    ("members", &members),
+                    ("loans", &loans),
+                    ("properties", &properties),
+                ],
             )
         };
         let sun = id("22010219820707751");

@@ -77,6 +77,22 @@ fn unmet(code: &str, message: String) -> ApiError {
     ApiError::new(code, message)
 }
 
+/// The allowance, or every unmet condition — nothing to draw being one when all else holds.
+fn settle(
+    mut refused: Vec<ApiError>,
+    allowance: Allowance,
+    nothing: &str,
+) -> Result<Allowance, Vec<ApiError>> {
+    if refused.is_empty() && allowance.max <= Decimal::ZERO {
+        refused.push(unmet("nothing_to_draw", nothing.to_owned()));
+    }
+    if refused.is_empty() {
+        Ok(allowance)
+    } else {
+        Err(refused)
+    }
+}
+
 /// What the account leaves to draw: the balance less the 留存额.
 fn available(balance: Decimal, policy: &HousingPolicy) -> Decimal {
     (balance - policy.retain).max(Decimal::ZERO)
@@ -107,17 +123,7 @@ pub fn purchase(
         ("提取材料剩余额度", material_remaining),
         ("账户余额减留存额", available(balance, policy)),
     ]);
-    if refused.is_empty() && allowance.max <= Decimal::ZERO {
-        refused.push(unmet(
-            "nothing_to_draw",
-            "账户余额扣除留存额后无可提取金额".into(),
-        ));
-    }
-    if refused.is_empty() {
-        Ok(allowance)
-    } else {
-        Err(refused)
-    }
+    settle(refused, allowance, "账户余额扣除留存额后无可提取金额")
 }
 
 /// What 租房提取 needs to know about the member.
@@ -208,17 +214,7 @@ pub fn rent(
         ),
         ("账户余额减留存额", available(facts.balance, policy)),
     ]);
-    if refused.is_empty() && allowance.max <= Decimal::ZERO {
-        refused.push(unmet(
-            "nothing_to_draw",
-            "账户余额扣除留存额后无可提取金额".into(),
-        ));
-    }
-    if refused.is_empty() {
-        Ok(allowance)
-    } else {
-        Err(refused)
-    }
+    settle(refused, allowance, "账户余额扣除留存额后无可提取金额")
 }
 
 /// 偿还贷款提取（按年）: the citizen's own loan 正常; once per interval (the last such withdrawal
@@ -263,14 +259,7 @@ pub fn yearly_repayment(
         ("贷款余额", loan_balance),
         ("账户余额减留存额", available(balance, policy)),
     ]);
-    if refused.is_empty() && allowance.max <= Decimal::ZERO {
-        refused.push(unmet("nothing_to_draw", "没有可提取的金额".into()));
-    }
-    if refused.is_empty() {
-        Ok(allowance)
-    } else {
-        Err(refused)
-    }
+    settle(refused, allowance, "没有可提取的金额")
 }
 
 /// 提取金额 as typed, within the allowance: more than 0, to the fen, at most `max`.
