@@ -99,6 +99,8 @@ pub struct Policy {
     pub max_materials_per_member: u32,
     /// 个人住房公积金存款利率 (结息), each from its date.
     pub deposit_rates: Vec<crate::fund::DepositRate>,
+    /// 购房提取, 租房提取 and 偿还贷款提取: 留存额 and the limits.
+    pub housing: crate::withdrawal::housing::HousingPolicy,
 }
 
 impl Default for Policy {
@@ -116,6 +118,7 @@ impl Default for Policy {
             retirement: RetirementPolicy::default(),
             max_materials_per_member: 20,
             deposit_rates: crate::fund::default_deposit_rates(),
+            housing: Default::default(),
         }
     }
 }

@@ -91,7 +91,7 @@ pub fn OutcomeView(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
         outcome.get().map(|o| match o {
             Outcome::Accepted(view) => view! {
                 <div class="success-box" role="status">
-                    <p class="success">{format!("{}：{}", view.kind.label(), view.status.label())}</p>
+                    <p class="success">{format!("{}：{}", view.title(), view.status.label())}</p>
                     <p>{format!("申请编号：{}　提交时间：{}", view.application_no, view.submitted_at)}</p>
                     {view.effective_date.map(|d| view! { <p>{format!("约定日期：{}", compact(d))}</p> })}
                     <p><a href="/progress">"在业务进度查询中查看"</a></p>

@@ -102,6 +102,7 @@ pub async fn create(
         submitted_at: now.format("%Y-%m-%d %H:%M:%S").to_string(),
         effective_date: new.effective_date,
         amount: new.figures.amount(),
+        title: new.request.title(),
     };
     let answer = serde_json::to_string(&view).map_err(|e| Error::Internal(e.to_string()))?;
     let inserted = sqlx::query(
@@ -189,6 +190,7 @@ fn progress(row: &AnyRow, today: NaiveDate) -> Result<Progress> {
         reason: row.try_get("reason")?,
         cancellable: check_cancel(status, effective_date, today).is_ok(),
         figures: receipt(Some(&request), &figures),
+        title: request.title(),
     })
 }
 

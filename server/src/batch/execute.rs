@@ -11,7 +11,9 @@ use shared::loan::compare::after_prepayment;
 use shared::loan::trial::{adjust_term, prepayment, settlement, PrepaymentRequest};
 use shared::loan::Loan;
 use shared::money::to_fen;
+use shared::money::{format_thousands, from_fen};
 use shared::policy::Policy;
+use shared::withdrawal::housing::{allowance_for, Business};
 use shared::withdrawal::{retirement_refusal, retirement_unmet};
 
 /// A change the execution makes besides closing the application.
@@ -24,7 +26,13 @@ pub(super) enum Change {
     },
     Withdrawal {
         personal_account: String,
+        /// The balance read, the amount paid out of it.
+        balance_fen: i64,
         amount_fen: i64,
+        /// 退休销户提取: the account closes.
+        close: bool,
+        /// 购房提取: the material whose 剩余额度 goes down.
+        material_no: Option<String>,
     },
 }
 
@@ -103,11 +111,14 @@ async fn withdrawal_outcome(
 ) -> Result<Outcome> {
     let personal_account = &candidate.personal_account;
     let member = withdrawal::member(&mut **tx, personal_account).await?;
-    let amount = match typed(candidate)? {
-        (Request::Withdrawal(_), Figures::Withdrawal(accepted)) => to_fen(accepted.amount),
+    let (asked, amount) = match typed(candidate)? {
+        (Request::Withdrawal(asked), Figures::Withdrawal(accepted)) => {
+            (asked, to_fen(accepted.amount))
+        }
         _ => return Err(Error::Internal("a withdrawal without its figures".into())),
     };
-    // The 缴存明细 must end at the balance paid out (or be empty: it then starts here).
+    let amount = amount.ok_or_else(|| Error::Internal("a withdrawal out of range".into()))?;
+    // The 缴存明细 must end at the balance paid out of (or be empty: it then starts here).
     let last: Option<i64> = sqlx::query_scalar(
         "SELECT balance_after_fen FROM fund_transactions WHERE personal_account = $1 \
          ORDER BY seq DESC LIMIT 1",
@@ -115,18 +126,48 @@ async fn withdrawal_outcome(
     .bind(personal_account)
     .fetch_optional(&mut **tx)
     .await?;
-    let unmet = retirement_unmet(&member.facts, &policy.retirement, date);
-    Ok(if let Some(refusal) = retirement_refusal(&unmet) {
-        Outcome::Rejected(refusal.message)
-    } else if amount != Some(member.balance_fen) {
-        Outcome::Rejected("账户余额已变化，与受理时不一致，提取未执行".into())
+    let refused = if asked.business == Business::Retirement {
+        let unmet = retirement_unmet(&member.facts, &policy.retirement, date);
+        if let Some(refusal) = retirement_refusal(&unmet) {
+            Some(refusal.message)
+        } else if amount != member.balance_fen {
+            Some("账户余额已变化，与受理时不一致，提取未执行".into())
+        } else {
+            None
+        }
+    } else {
+        // The rules again, on what the fund holds now, at the run's business date.
+        let facts = withdrawal::housing::facts(&mut **tx, &member, personal_account, date).await?;
+        let materials = withdrawal::materials_in(&mut **tx, personal_account).await?;
+        let material = withdrawal::housing::chosen(&materials, asked.material_no.as_deref())
+            .map_err(|e| Error::Internal(format!("{}: {}", candidate.application_no, e.message)))?;
+        match allowance_for(asked.business, material, &facts, &policy.housing) {
+            Err(errors) => Some(format!(
+                "{}，提取未执行",
+                withdrawal::housing::refusal(asked.business, &errors)
+                    .message
+                    .trim_end_matches('。')
+            )),
+            Ok(allowance) if from_fen(amount) > allowance.max => Some(format!(
+                "可提取金额已变为{}元，少于申请的{}元，提取未执行",
+                format_thousands(allowance.max),
+                format_thousands(from_fen(amount))
+            )),
+            Ok(_) => None,
+        }
+    };
+    Ok(if let Some(reason) = refused {
+        Outcome::Rejected(reason)
     } else if last.is_some_and(|last| last != member.balance_fen) {
         tracing::warn!(%personal_account, "the 缴存明细 does not end at the balance: withdrawal refused");
         Outcome::Rejected("账户明细与账户余额不一致，提取未执行，请到柜台办理".into())
     } else {
         Outcome::Done(Change::Withdrawal {
             personal_account: personal_account.clone(),
-            amount_fen: member.balance_fen,
+            balance_fen: member.balance_fen,
+            amount_fen: amount,
+            close: asked.close_account,
+            material_no: asked.material_no,
         })
     })
 }
@@ -334,21 +375,53 @@ async fn apply(
         }
         Change::Withdrawal {
             personal_account,
+            balance_fen,
             amount_fen,
+            close,
+            material_no,
         } => {
-            let updated = sqlx::query(
-                "UPDATE members SET balance_fen = 0, account_status = 'closed', updated_at = $1 \
-                 WHERE personal_account = $2 AND balance_fen = $3 AND account_status = 'sealed'",
-            )
-            .bind(now.to_rfc3339())
-            .bind(&personal_account)
-            .bind(amount_fen)
-            .execute(&mut **tx)
-            .await?;
+            let updated = if close {
+                sqlx::query(
+                    "UPDATE members SET balance_fen = 0, account_status = 'closed', updated_at = $1 \
+                     WHERE personal_account = $2 AND balance_fen = $3 AND account_status = 'sealed'",
+                )
+                .bind(now.to_rfc3339())
+                .bind(&personal_account)
+                .bind(balance_fen)
+                .execute(&mut **tx)
+                .await?
+            } else {
+                sqlx::query(
+                    "UPDATE members SET balance_fen = balance_fen - $1, updated_at = $2 \
+                     WHERE personal_account = $3 AND balance_fen = $4 AND balance_fen >= $1 \
+                     AND account_status <> 'closed'",
+                )
+                .bind(amount_fen)
+                .bind(now.to_rfc3339())
+                .bind(&personal_account)
+                .bind(balance_fen)
+                .execute(&mut **tx)
+                .await?
+            };
             if updated.rows_affected() != 1 {
                 return Ok(false);
             }
-            // A member without a 缴存明细 yet: it starts with the balance paid out.
+            if let Some(material_no) = material_no {
+                let drawn = sqlx::query(
+                    "UPDATE withdrawal_materials SET remaining_fen = remaining_fen - $1 \
+                     WHERE material_no = $2 AND personal_account = $3 AND status = 'valid' \
+                     AND remaining_fen >= $1",
+                )
+                .bind(amount_fen)
+                .bind(&material_no)
+                .bind(&personal_account)
+                .execute(&mut **tx)
+                .await?;
+                if drawn.rows_affected() != 1 {
+                    return Ok(false);
+                }
+            }
+            // A member without a 缴存明细 yet: it starts with the balance paid out of.
             sqlx::query(
                 "INSERT INTO fund_transactions (id, personal_account, seq, txn_date, kind, amount_fen, \
                  balance_after_fen) SELECT $1, $2, 1, $3, 'opening', $4, $4 \
@@ -357,7 +430,7 @@ async fn apply(
             .bind(format!("{id}-opening"))
             .bind(&personal_account)
             .bind(date.to_string())
-            .bind(amount_fen)
+            .bind(balance_fen)
             .execute(&mut **tx)
             .await?;
             sqlx::query(
@@ -365,12 +438,13 @@ async fn apply(
                 "INSERT INTO fund_transactions (id, personal_account, seq, txn_date, kind, amount_fen, \
                  balance_after_fen, application_no) VALUES ($1, $2, \
                  (SELECT COALESCE(MAX(seq), 0) + 1 FROM fund_transactions WHERE personal_account = $2), \
-                 $3, 'withdrawal', $4, 0, $5)",
+                 $3, 'withdrawal', $4, $5, $6)",
             )
             .bind(&id)
             .bind(&personal_account)
             .bind(date.to_string())
             .bind(amount_fen)
+            .bind(balance_fen - amount_fen)
             .bind(application_no)
             .execute(&mut **tx)
             .await?;

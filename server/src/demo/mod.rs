@@ -287,6 +287,51 @@ pub async fn load(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    // 佟一's earlier materials, which 选择 refuses: one 失效, one drawn to 0 (已用完).
+    for (no, reason, address, limit, remaining, status) in [
+        (
+            "22001010001700000007",
+            "购买自住住房",
+            "长春市南关区人民大街与解放大路交汇",
+            "300000",
+            "300000",
+            "invalid",
+        ),
+        (
+            "22001010001700000012",
+            "建造、翻建、大修自住住房",
+            "长春市二道区东盛大街与吉林大路交汇",
+            "50000",
+            "0",
+            "valid",
+        ),
+    ] {
+        sqlx::query(
+            "INSERT INTO withdrawal_materials (material_no, personal_account, reason, address, limit_fen, remaining_fen, status, created_at) \
+             VALUES ($1, '3816301', $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+        )
+        .bind(no)
+        .bind(reason)
+        .bind(address)
+        .bind(fen(limit))
+        .bind(fen(remaining))
+        .bind(status)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    // 李梅 owns a house in the city: 租房提取 is refused with its address masked.
+    let owner = "220102196106154224";
+    sqlx::query(
+        "INSERT INTO property_records (id_number_lookup, id_number, address, imported_at) \
+         SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM property_records WHERE id_number_lookup = $1)",
+    )
+    .bind(key.lookup(owner))
+    .bind(key.seal(owner))
+    .bind("长春市朝阳区西民主大街88号3单元502室")
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
     let holder = |account: &str| {
         MEMBERS
             .iter()

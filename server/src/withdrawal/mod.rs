@@ -17,6 +17,7 @@ use shared::application::{Figures, Request, WithdrawalAsked, WithdrawalFigures};
 use shared::loan::wire::CardView;
 use shared::member::{AccountStatus, CardStatus, SavingsCard};
 use shared::money::{from_fen, to_fen};
+use shared::withdrawal::housing::Business;
 use shared::withdrawal::{
     retirement_refusal, retirement_unmet, Material, MemberFacts, NewMaterial, WithdrawalHome,
     WithdrawalSubmission,
@@ -28,7 +29,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(home, submit))
         .routes(routes!(add_material))
+        .routes(routes!(housing::submit_housing))
 }
+
+pub mod housing;
 
 /// What the fund records of a member that a withdrawal needs.
 #[derive(Debug, Clone)]
@@ -85,13 +89,25 @@ pub async fn member(
     })
 }
 
-async fn materials(state: &AppState, personal_account: &str) -> Result<Vec<Material>> {
+pub(crate) async fn materials_of(
+    state: &AppState,
+    personal_account: &str,
+) -> Result<Vec<Material>> {
+    let mut conn = state.db.pool.acquire().await?;
+    materials_in(&mut conn, personal_account).await
+}
+
+/// The member's 提取材料, read through `conn` (a pooled connection or a batch's transaction).
+pub(crate) async fn materials_in(
+    conn: &mut sqlx::AnyConnection,
+    personal_account: &str,
+) -> Result<Vec<Material>> {
     let rows = sqlx::query(
         "SELECT material_no, reason, address, limit_fen, remaining_fen, status FROM withdrawal_materials \
          WHERE personal_account = $1 ORDER BY material_no",
     )
     .bind(personal_account)
-    .fetch_all(&state.db.pool)
+    .fetch_all(conn)
     .await?;
     rows.iter()
         .map(|row| {
@@ -101,7 +117,11 @@ async fn materials(state: &AppState, personal_account: &str) -> Result<Vec<Mater
                 address: row.try_get("address")?,
                 limit: from_fen(row.try_get("limit_fen")?),
                 remaining: from_fen(row.try_get("remaining_fen")?),
-                status: status_label(&row.try_get::<String, _>("status")?).into(),
+                status: status_label(
+                    &row.try_get::<String, _>("status")?,
+                    row.try_get("remaining_fen")?,
+                )
+                .into(),
             })
         })
         .collect()
@@ -116,8 +136,11 @@ async fn materials(state: &AppState, personal_account: &str) -> Result<Vec<Mater
     responses((status = 200, body = WithdrawalHome), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 500, description = "内部错误（已记录，不显示原因）", body = shared::ApiError))
 )]
 async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Json<WithdrawalHome>> {
-    let record = member(&state.db.pool, &user.personal_account).await?;
     let now = state.clock.local_now();
+    let mut conn = state.db.pool.acquire().await?;
+    let record = member(&mut *conn, &user.personal_account).await?;
+    let housing = housing::facts(&mut conn, &record, &user.personal_account, now.date()).await?;
+    drop(conn);
     let pending: Option<String> =
         sqlx::query_scalar("SELECT application_no FROM applications WHERE open_slot = $1")
             .bind(open_slot(&user.personal_account))
@@ -126,7 +149,7 @@ async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Json<W
     let facts = &record.facts;
     Ok(Json(WithdrawalHome {
         header: user.header(),
-        materials: materials(&state, &user.personal_account).await?,
+        materials: materials_of(&state, &user.personal_account).await?,
         balance: from_fen(record.balance_fen),
         account_status: facts.account_status,
         card: facts.card.as_ref().map(|card| CardView {
@@ -142,17 +165,20 @@ async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Json<W
             .err()
             .map(|r| r.message),
         pending,
+        housing,
+        housing_policy: state.policy.housing,
     }))
 }
 
-fn open_slot(personal_account: &str) -> String {
+pub(crate) fn open_slot(personal_account: &str) -> String {
     format!("withdrawal:{personal_account}")
 }
 
-/// 材料状态 as the list shows it.
-fn status_label(status: &str) -> &'static str {
+/// 材料状态 as the list shows it: a valid material with nothing left is 已用完.
+fn status_label(status: &str, remaining_fen: i64) -> &'static str {
     match status {
-        "valid" => "有效",
+        "valid" if remaining_fen <= 0 => shared::withdrawal::housing::MATERIAL_USED_UP,
+        "valid" => shared::withdrawal::housing::MATERIAL_VALID,
         _ => "失效",
     }
 }
@@ -178,7 +204,7 @@ async fn material_by_key(
             address,
             limit: from_fen(limit),
             remaining: from_fen(remaining),
-            status: status_label(&status).into(),
+            status: status_label(&status, remaining).into(),
         },
     ))
 }
@@ -322,8 +348,10 @@ async fn submit(
             borrower_no: None,
             effective_date: Some(now.date()),
             request: Request::Withdrawal(WithdrawalAsked {
-                reason: "离休、退休".into(),
+                reason: Business::Retirement.reason().into(),
                 close_account: true,
+                business: Business::Retirement,
+                material_no: None,
             }),
             figures: Figures::Withdrawal(figures),
             open_slot: Some(open_slot(&user.personal_account)),

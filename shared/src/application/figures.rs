@@ -33,6 +33,8 @@ pub enum Figure {
     InterestAfter,
     InterestDifference,
     WithdrawalAmount,
+    WithdrawalReason,
+    Material,
     Card,
     NewAccount,
     Bank,
@@ -58,6 +60,8 @@ impl Figure {
             Figure::InterestAfter => "剩余应付利息",
             Figure::InterestDifference => "利息变化",
             Figure::WithdrawalAmount => "提取金额",
+            Figure::WithdrawalReason => "提取原因",
+            Figure::Material => "提取材料编号",
             Figure::Card => "收款储蓄卡",
             Figure::NewAccount => "变更后还款储蓄账户账号",
             Figure::Bank => "变更后还款储蓄账户开户行",
@@ -100,6 +104,22 @@ pub struct WithdrawalAsked {
     /// 提取原因.
     pub reason: String,
     pub close_account: bool,
+    /// Which withdrawal (rows stored before issue 14 are 退休销户提取).
+    #[serde(default)]
+    pub business: crate::withdrawal::housing::Business,
+    /// 提取材料编号 of a 购房提取.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub material_no: Option<String>,
+}
+
+impl Request {
+    /// The business's name in 业务进度查询 and on its receipt.
+    pub fn title(&self) -> String {
+        match self {
+            Request::Withdrawal(w) => w.business.title(&w.reason),
+            _ => self.kind().label().to_owned(),
+        }
+    }
 }
 
 /// What the citizen asked.
@@ -358,14 +378,25 @@ pub fn receipt(request: Option<&Request>, figures: &Figures) -> Vec<(String, Str
         .filter(|(f, _)| *f != Figure::EffectiveDate)
         .map(|(f, v)| (f.label().to_owned(), v))
         .collect();
-    if let Some(Request::ChangeAccount(asked)) = request {
-        rows.insert(
+    match request {
+        Some(Request::ChangeAccount(asked)) => rows.insert(
             0,
             (
                 Figure::NewAccount.label().to_owned(),
                 asked.new_account.clone(),
             ),
-        );
+        ),
+        Some(Request::Withdrawal(asked)) => {
+            let mut first = vec![(
+                Figure::WithdrawalReason.label().to_owned(),
+                asked.reason.clone(),
+            )];
+            if let Some(no) = &asked.material_no {
+                first.push((Figure::Material.label().to_owned(), no.clone()));
+            }
+            rows.splice(0..0, first);
+        }
+        _ => {}
     }
     rows
 }

@@ -67,6 +67,19 @@ pub struct ApplicationView {
     pub submitted_at: String,
     pub effective_date: Option<NaiveDate>,
     pub amount: Option<Decimal>,
+    /// 业务名称 (answers stored before issue 14 have none: the kind's label).
+    #[serde(default)]
+    pub title: String,
+}
+
+impl ApplicationView {
+    pub fn title(&self) -> &str {
+        if self.title.is_empty() {
+            self.kind.label()
+        } else {
+            &self.title
+        }
+    }
 }
 
 impl ApplicationKind {
@@ -149,6 +162,19 @@ pub struct Progress {
     /// The figures accepted, for the receipt (label, value).
     #[serde(default)]
     pub figures: Vec<(String, String)>,
+    /// 业务名称: the kind's, or the withdrawal's own (购房提取, 租房提取 …).
+    #[serde(default)]
+    pub title: String,
+}
+
+impl Progress {
+    pub fn title(&self) -> &str {
+        if self.title.is_empty() {
+            self.kind.label()
+        } else {
+            &self.title
+        }
+    }
 }
 
 /// The timeline: the submission, and the closing once closed.

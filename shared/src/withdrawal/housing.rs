@@ -1,7 +1,7 @@
 //! The housing withdrawals of issue 14 — 购房提取 on a material, 租房提取, 偿还贷款提取 (按年, 按月对冲)
 //! and a prepayment paid from the fund — as rules only: what may be drawn, each limit that binds,
-//! and every unmet condition in the page's words. The server and the pages that call them are not
-//! built yet (issue 14 stays open); the figures and defaults are the issue's.
+//! and every unmet condition in the page's words ([`allowance_for`] puts them together for the
+//! page, the server and the end-of-day run); the figures and defaults are the issue's.
 
 use crate::error::ApiError;
 use crate::member::AccountStatus;
@@ -9,6 +9,12 @@ use crate::money::{format_thousands, parse_amount};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+
+mod facts;
+pub use facts::{
+    allowance_for, offers, usable_materials, why_not, Business, HousingFacts, HousingSubmission,
+    LoanFacts, MATERIAL_USED_UP, MATERIAL_VALID, MATERIAL_WITHDRAWAL_REASONS,
+};
 
 /// The policy's figures for the housing withdrawals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -168,6 +174,7 @@ pub fn rent(
     }
     let first_of_month = date.with_day(1).unwrap_or(date);
     let missing: Vec<String> = (1..=policy.rent_recent_deposit_months as i32)
+        .rev()
         .filter_map(|back| crate::date::add_months_on_day(first_of_month, -back, 1))
         .filter(|month| !facts.months_deposited.contains(month))
         .map(|month| format!("{}年{}月", month.year(), month.month()))

@@ -270,6 +270,9 @@ pub struct WithdrawalHome {
     pub refusal: Option<String>,
     /// An open withdrawal's application number.
     pub pending: Option<String>,
+    /// 购房提取, 租房提取, 偿还贷款提取: what the fund holds, computed on by the page.
+    pub housing: housing::HousingFacts,
+    pub housing_policy: housing::HousingPolicy,
 }
 
 /// 提交: the amount the citizen saw, and an idempotency key.

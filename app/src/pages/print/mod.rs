@@ -24,7 +24,7 @@ pub fn PrintIndex() -> impl IntoView {
                             <ul class="link-list">
                                 {list.into_iter().map(|p| view! {
                                     <li><a href=format!("/print/applications/{}", p.application_no)>
-                                        {format!("{} {}（{}）", p.kind.label(), p.application_no, p.status.label())}
+                                        {format!("{} {}（{}）", p.title(), p.application_no, p.status.label())}
                                     </a></li>
                                 }).collect_view()}
                             </ul>
@@ -102,7 +102,7 @@ pub fn Receipt() -> impl IntoView {
                 (Ok(p), Ok(me)) => {
                     let mut rows = vec![
                         ("申请编号".to_owned(), p.application_no.clone()),
-                        ("业务名称".to_owned(), p.kind.label().to_owned()),
+                        ("业务名称".to_owned(), p.title().to_owned()),
                         ("姓名".to_owned(), me.name.clone()),
                         ("个人账号".to_owned(), me.personal_account.clone()),
                         ("提交时间".to_owned(), p.submitted_at.clone()),

@@ -22,7 +22,7 @@ pub fn ProgressPage() -> impl IntoView {
                 .map(|p| {
                     vec![
                         ("申请编号", p.application_no.clone()),
-                        ("业务名称", p.kind.label().to_owned()),
+                        ("业务名称", p.title().to_owned()),
                     ]
                     .into_iter()
                     .chain(p.effective_date.map(|d| ("预约日期", compact(d))))
@@ -83,7 +83,7 @@ fn application(
     target: RwSignal<Option<Progress>>,
     confirm: RwSignal<bool>,
 ) -> impl IntoView {
-    let label = format!("{} {}", p.kind.label(), p.application_no);
+    let label = format!("{} {}", p.title(), p.application_no);
     let receipt = format!("/print/applications/{}", p.application_no);
     let facts = [
         ("申请编号", p.application_no.clone()),
@@ -103,7 +103,7 @@ fn application(
     view! {
         <li class="application" aria-label=label>
             <div class="application__head">
-                <strong>{p.kind.label()}</strong>
+                <strong>{p.title()}</strong>
                 <span class=status_class(p.status)>{p.status.label()}</span>
             </div>
             <dl class="facts facts--inline">

@@ -1,0 +1,257 @@
+//! 购房提取, 租房提取 and 偿还贷款提取（按年）: what the fund holds of the member
+//! ([`HousingFacts`], read the same way for the page, the submission and the end-of-day run) and
+//! 提交, accepted (受理中) when `shared::withdrawal::housing` allows the amount at the business
+//! time; paid by the end-of-day run (`crate::batch`), which decides again on what it reads.
+
+use super::{materials_of, member, open_slot, MemberRecord};
+use crate::account::session::CurrentUser;
+use crate::application::{self, NewApplication};
+use crate::error::{Error, Result};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::Json;
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use shared::application::{ApplicationView, Figures, Request, WithdrawalAsked, WithdrawalFigures};
+use shared::member::CardStatus;
+use shared::money::from_fen;
+use shared::withdrawal::housing::{
+    allowance_for, check_amount, mask_address, Allowance, Business, HousingFacts,
+    HousingSubmission, LoanFacts,
+};
+use shared::withdrawal::Material;
+use shared::ApiError;
+use sqlx::Row;
+
+/// The withdrawals the member was paid, by business: (business, date, amount).
+async fn paid_withdrawals(
+    conn: &mut sqlx::AnyConnection,
+    personal_account: &str,
+) -> Result<Vec<(Business, NaiveDate, Decimal)>> {
+    let rows = sqlx::query(
+        "SELECT application_no, request_json, effective_date, amount_fen FROM applications \
+         WHERE personal_account = $1 AND kind = 'withdrawal' AND status = 'done'",
+    )
+    .bind(personal_account)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let no: String = row.try_get("application_no")?;
+            let bad = |what: &str| Error::Internal(format!("application {no}: {what}"));
+            let asked = match Request::from_stored(
+                shared::application::ApplicationKind::Withdrawal,
+                &row.try_get::<String, _>("request_json")?,
+            ) {
+                Ok(Request::Withdrawal(asked)) => asked,
+                _ => return Err(bad("unreadable request")),
+            };
+            let date = row
+                .try_get::<Option<String>, _>("effective_date")?
+                .and_then(|d| shared::date::parse_iso(&d))
+                .ok_or_else(|| bad("no effective date"))?;
+            let amount = from_fen(row.try_get::<Option<i64>, _>("amount_fen")?.unwrap_or(0));
+            Ok((asked.business, date, amount))
+        })
+        .collect()
+}
+
+/// What the housing withdrawals need of the member on `date`, read through `conn` (a pooled
+/// connection, or the batch's transaction).
+pub async fn facts(
+    conn: &mut sqlx::AnyConnection,
+    record: &MemberRecord,
+    personal_account: &str,
+    date: NaiveDate,
+) -> Result<HousingFacts> {
+    let first_of_month = date.with_day(1).unwrap_or(date);
+    let since = shared::date::add_months_on_day(first_of_month, -12, 1).unwrap_or(first_of_month);
+    let periods: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT period FROM fund_transactions WHERE personal_account = $1 \
+         AND kind IN ('remittance', 'back_pay') AND period >= $2 AND period IS NOT NULL",
+    )
+    .bind(personal_account)
+    .bind(format!("{:04}{:02}", since.year(), since.month()))
+    .fetch_all(&mut *conn)
+    .await?;
+    let months_deposited = periods
+        .iter()
+        .filter_map(|p| NaiveDate::parse_from_str(&format!("{p}01"), "%Y%m%d").ok())
+        .collect();
+    let property: Option<String> = sqlx::query_scalar(
+        "SELECT p.address FROM property_records p JOIN members m \
+         ON m.id_number_lookup = p.id_number_lookup WHERE m.personal_account = $1 \
+         ORDER BY p.address LIMIT 1",
+    )
+    .bind(personal_account)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let loan = sqlx::query(
+        "SELECT borrower_no, status, balance_fen, arrears_fen FROM loans WHERE personal_account = $1 \
+         ORDER BY CASE WHEN status = 'normal' THEN 0 ELSE 1 END, disbursement_date DESC LIMIT 1",
+    )
+    .bind(personal_account)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let loan = match loan {
+        None => None,
+        Some(row) => {
+            let borrower_no: String = row.try_get("borrower_no")?;
+            let year_ago = shared::date::add_months_on_day(date, -12, date.day()).unwrap_or(date);
+            let paid: i64 = sqlx::query_scalar(
+                "SELECT COALESCE(SUM(amount_fen), 0) FROM loan_transactions WHERE borrower_no = $1 \
+                 AND kind = 'installment' AND txn_date > $2 AND txn_date <= $3",
+            )
+            .bind(&borrower_no)
+            .bind(year_ago.to_string())
+            .bind(date.to_string())
+            .fetch_one(&mut *conn)
+            .await?;
+            Some(LoanFacts {
+                borrower_no,
+                open: row.try_get::<String, _>("status")? == "normal",
+                balance: from_fen(row.try_get("balance_fen")?),
+                arrears: from_fen(row.try_get("arrears_fen")?),
+                paid_last_12_months: from_fen(paid),
+            })
+        }
+    };
+    let paid = paid_withdrawals(conn, personal_account).await?;
+    let quarter = (date.year(), shared::withdrawal::housing::quarter(date));
+    let facts = &record.facts;
+    Ok(HousingFacts {
+        date,
+        status: facts.account_status,
+        balance: from_fen(record.balance_fen),
+        own_card: facts
+            .card
+            .as_ref()
+            .is_some_and(|c| c.holder == facts.name && c.status == CardStatus::Normal),
+        months_deposited,
+        property: property.as_deref().map(mask_address),
+        rent_drawn_this_quarter: paid
+            .iter()
+            .filter(|(b, d, _)| {
+                *b == Business::Rent
+                    && (d.year(), shared::withdrawal::housing::quarter(*d)) == quarter
+            })
+            .map(|(_, _, a)| *a)
+            .sum(),
+        loan,
+        repayment_last_drawn: paid
+            .iter()
+            .filter(|(b, _, _)| *b == Business::Repayment)
+            .map(|(_, d, _)| *d)
+            .max(),
+    })
+}
+
+/// The material a 购房提取 names, among the member's own.
+pub fn chosen<'a>(
+    materials: &'a [Material],
+    material_no: Option<&str>,
+) -> std::result::Result<Option<&'a Material>, ApiError> {
+    match material_no {
+        None => Ok(None),
+        Some(no) => materials
+            .iter()
+            .find(|m| m.material_no == no)
+            .map(Some)
+            .ok_or_else(|| {
+                ApiError::field(
+                    "material_no",
+                    "material_not_found",
+                    "所选提取材料不存在，请在提取材料列表中重新选择",
+                )
+            }),
+    }
+}
+
+/// Every unmet condition as one refusal: the first one's code, all of them in the message.
+pub fn refusal(business: Business, errors: &[ApiError]) -> ApiError {
+    let code = errors.first().map_or("not_allowed", |e| e.code.as_str());
+    ApiError::new(
+        code,
+        format!(
+            "不符合{}条件：{}",
+            business.label(),
+            shared::withdrawal::housing::why_not(errors)
+        ),
+    )
+}
+
+/// 提交 购房提取 / 租房提取 / 偿还贷款提取: every rule again, here, on the fund's own records.
+#[utoipa::path(
+    post,
+    path = "/withdrawal/housing",
+    tag = "withdrawal",
+    summary = "提交 购房提取、租房提取或偿还贷款提取（按年）（服务器按业务时间重新检查）",
+    security(("session" = [], "csrf" = [])),
+    request_body = HousingSubmission,
+    responses((status = 400, description = "请求体不是 JSON", body = shared::ApiError), (status = 415, description = "缺少 Content-Type: application/json", body = shared::ApiError), (status = 413, description = "提交的内容过大（超过 16 KiB）", body = shared::ApiError), (status = 200, body = ApplicationView), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 403, description = "请求来源无效（缺少 X-HPF-CSRF 头，或来源不是本站）", body = shared::ApiError), (status = 422, description = "输入不正确（缺少字段、类型不对）或不符合业务规则：message 说明原因，field 指出字段", body = shared::ApiError), (status = 500, description = "内部错误（已记录，不显示原因）", body = shared::ApiError))
+)]
+pub(super) async fn submit_housing(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(submission): Json<HousingSubmission>,
+) -> Result<Json<ApplicationView>> {
+    application::check_key(&submission.idempotency_key)?;
+    if let Some(first) =
+        application::replay(&state, &user.personal_account, &submission.idempotency_key).await?
+    {
+        return Ok(Json(first));
+    }
+    let business = submission.business;
+    if business == Business::Retirement {
+        return Err(Error::bad_request(ApiError::field(
+            "business",
+            "not_housing",
+            "退休销户提取须提取全部余额，请在退休销户提取中办理",
+        )));
+    }
+    let now = state.clock.local_now();
+    state
+        .policy
+        .check_transaction(&state.calendar, now)
+        .map_err(|r| Error::bad_request(r.into()))?;
+    let personal_account = &user.personal_account;
+    let mut conn = state.db.pool.acquire().await?;
+    let record = member(&mut *conn, personal_account).await?;
+    let facts = facts(&mut conn, &record, personal_account, now.date()).await?;
+    drop(conn);
+    let materials = materials_of(&state, personal_account).await?;
+    let material_no = match business {
+        Business::Purchase => submission.material_no.as_deref(),
+        _ => None,
+    };
+    let material = chosen(&materials, material_no).map_err(Error::bad_request)?;
+    let allowance: Allowance = allowance_for(business, material, &facts, &state.policy.housing)
+        .map_err(|errors| Error::bad_request(refusal(business, &errors)))?;
+    let amount = check_amount(&submission.amount, &allowance).map_err(Error::bad_request)?;
+    let card = record
+        .facts
+        .card
+        .as_ref()
+        .map(|c| state.key.masked_card(&c.number));
+    let reason = material.map_or(business.reason(), |m| m.reason.as_str());
+    let created = application::create(
+        &state,
+        &state.db.pool,
+        personal_account,
+        &submission.idempotency_key,
+        NewApplication {
+            borrower_no: None,
+            effective_date: Some(now.date()),
+            request: Request::Withdrawal(WithdrawalAsked {
+                reason: reason.to_owned(),
+                close_account: false,
+                business,
+                material_no: material.map(|m| m.material_no.clone()),
+            }),
+            figures: Figures::Withdrawal(WithdrawalFigures { amount, card }),
+            open_slot: Some(open_slot(personal_account)),
+        },
+    )
+    .await?;
+    Ok(Json(created.view()))
+}
