@@ -65,7 +65,7 @@ pub fn Loans() -> impl IntoView {
                         {list.loans.iter().filter_map(|loan| loan.pending.clone().map(|p| view! {
                             <p class="notice" role="status">
                                 {format!("借款人编号{}已有{}预约（申请编号{}，约定日期{}），待办结。",
-                                    loan.borrower_no, p.title(), p.application_no,
+                                    loan.borrower_no, p.kind.label(), p.application_no,
                                     p.effective_date.map(compact).unwrap_or_default())}
                             </p>
                         })).collect_view()}
