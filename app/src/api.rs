@@ -341,6 +341,12 @@ pub async fn submit_withdrawal(body: &WithdrawalSubmission) -> Result<Applicatio
     submit("/withdrawal", body).await
 }
 
+pub async fn submit_housing(
+    body: &shared::withdrawal::housing::HousingSubmission,
+) -> Result<ApplicationView, Rejected> {
+    submit("/withdrawal/housing", body).await
+}
+
 pub async fn progress() -> Result<Vec<Progress>, ApiError> {
     get("/progress").await
 }

@@ -2,12 +2,15 @@
 //! 退休销户提取 of the whole balance to the member's own card. Every unmet condition is listed (from
 //! `shared::withdrawal`, checked again by the server) and 提交 stays disabled until none is left.
 
+mod housing;
+
 use crate::api;
 use crate::components::figures::{yuan, MemberHeaderView};
 use crate::components::submit::{outcome, ConfirmDialog, Outcome, OutcomeView};
 use crate::layout::Frame;
 use leptos::prelude::*;
 use shared::application::{Figure, Figures, WithdrawalFigures};
+use shared::withdrawal::housing::{allowance_for, usable_materials, Business};
 use shared::withdrawal::{
     Material, NewMaterial, WithdrawalHome, WithdrawalSubmission, MATERIAL_REASONS,
 };
@@ -42,6 +45,9 @@ fn WithdrawalForm(home: WithdrawalHome, on_changed: Callback<()>) -> impl IntoVi
     let key = RwSignal::new(String::new());
     let amount = home.amount;
     let blocked = !home.unmet.is_empty() || home.pending.is_some() || home.refusal.is_some();
+    let housing_blocked = home.pending.is_some() || home.refusal.is_some();
+    let chosen = RwSignal::new(None::<(Business, Option<String>)>);
+    let (facts, policy) = (home.housing.clone(), home.housing_policy);
     let card = home
         .card
         .as_ref()
@@ -73,19 +79,39 @@ fn WithdrawalForm(home: WithdrawalHome, on_changed: Callback<()>) -> impl IntoVi
         });
     };
     let accepted = move || matches!(sent.get(), Some(Outcome::Accepted(_)));
+    let usable = {
+        let facts = facts.clone();
+        move |m: &Material| {
+            allowance_for(Business::Purchase, Some(m), &facts, &policy).is_ok()
+                && usable_materials(std::slice::from_ref(m)).next().is_some()
+        }
+    };
     view! {
         <MemberHeaderView header=home.header name_label="个人姓名：" />
+        <h2>"可办理的提取业务"</h2>
+        {home.refusal.clone().map(|message| view! {
+            <p class="notice notice--warning" role="note">{format!("当前不能提交：{message}。")}</p>
+        })}
+        {home.pending.clone().map(|no| view! { <PendingWithdrawal application_no=no on_cancelled=on_changed /> })}
+        <housing::Offers facts=facts.clone() policy materials chosen blocked=housing_blocked />
         <h2>"提取材料列表："</h2>
         <div class="table-scroll" tabindex="0" role="region" aria-label="提取材料列表">
             <table class="table">
-                <thead><tr><th>"提取材料编号"</th><th>"提取原因"</th><th>"地址"</th><th>"提取限额(元)"</th><th>"剩余额度"</th><th>"材料状态"</th></tr></thead>
+                <thead><tr><th>"选择"</th><th>"提取材料编号"</th><th>"提取原因"</th><th>"地址"</th><th>"提取限额(元)"</th><th>"剩余额度"</th><th>"材料状态"</th></tr></thead>
                 <tbody>
-                    {move || materials.get().into_iter().map(|m| view! {
-                        <tr>
-                            <td>{m.material_no}</td><td>{m.reason}</td><td>{m.address}</td>
-                            <td class="num">{yuan(m.limit)}</td><td class="num">{yuan(m.remaining)}</td>
-                            <td>{m.status}</td>
-                        </tr>
+                    {move || materials.get().into_iter().map(|m| {
+                        let can = usable(&m) && !housing_blocked;
+                        let no = m.material_no.clone();
+                        view! {
+                            <tr>
+                                <td><button type="button" class="button button--small" disabled=!can
+                                    aria-label=format!("选择 {}", m.material_no)
+                                    on:click=move |_| chosen.set(Some((Business::Purchase, Some(no.clone()))))>"选择"</button></td>
+                                <td>{m.material_no}</td><td>{m.reason}</td><td>{m.address}</td>
+                                <td class="num">{yuan(m.limit)}</td><td class="num">{yuan(m.remaining)}</td>
+                                <td>{m.status}</td>
+                            </tr>
+                        }
                     }).collect_view()}
                 </tbody>
             </table>
@@ -93,6 +119,13 @@ fn WithdrawalForm(home: WithdrawalHome, on_changed: Callback<()>) -> impl IntoVi
         <Show when=move || !adding.get() fallback=move || view! { <MaterialForm materials adding /> }>
             <button type="button" class="button button--link" on:click=move |_| adding.set(true)>"新增提取材料"</button>
         </Show>
+        {
+            let (facts, card) = (facts.clone(), card.clone());
+            move || chosen.get().map(|_| view! {
+                <housing::HousingForm facts=facts.clone() policy materials chosen card=card.clone() />
+            })
+        }
+        <h2>"退休销户提取"</h2>
         <dl class="facts facts--inline">
             <dt>"账户余额："</dt><dd>{yuan(home.balance)}</dd>
             <dt>"账户状态："</dt><dd>{home.account_status.label()}</dd>
@@ -106,10 +139,6 @@ fn WithdrawalForm(home: WithdrawalHome, on_changed: Callback<()>) -> impl IntoVi
                 <ul>{home.unmet.iter().map(|e| view! { <li>{e.message.clone()}</li> }).collect_view()}</ul>
             </div>
         })}
-        {home.refusal.clone().map(|message| view! {
-            <p class="notice notice--warning" role="note">{format!("当前不能提交：{message}。")}</p>
-        })}
-        {home.pending.clone().map(|no| view! { <PendingWithdrawal application_no=no on_cancelled=on_changed /> })}
         <div class="actions">
             <button type="button" class="button button--primary" disabled=move || { blocked || accepted() }
                 on:click=move |_| { key.set(api::idempotency_key()); sent.set(None); confirm.set(true); }>"提交"</button>
@@ -209,12 +238,7 @@ fn PendingWithdrawal(application_no: String, on_cancelled: Callback<()>) -> impl
     let error = RwSignal::new(None::<String>);
     let rows = Signal::derive({
         let no = application_no.clone();
-        move || {
-            vec![
-                ("申请编号", no.clone()),
-                ("业务名称", "退休销户提取".to_owned()),
-            ]
-        }
+        move || vec![("申请编号", no.clone())]
     });
     let cancel = {
         let no = application_no.clone();
