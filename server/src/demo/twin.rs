@@ -147,6 +147,26 @@ pub async fn twin(
         .bind(&request.personal_account)
         .execute(&mut *tx)
         .await?;
+        // The 提取材料, under numbers of the twin's own (the year 99 no counter reaches).
+        let materials: Vec<String> = sqlx::query_scalar(
+            "SELECT material_no FROM withdrawal_materials WHERE personal_account = $1 ORDER BY material_no",
+        )
+        .bind(&request.personal_account)
+        .fetch_all(&mut *tx)
+        .await?;
+        for original_material in &materials {
+            let number = format!("220010100099{}", digits(&mut rand::thread_rng(), 8));
+            sqlx::query(
+                "INSERT INTO withdrawal_materials (material_no, personal_account, reason, address, limit_fen, \
+                 remaining_fen, status, created_at) SELECT $1, $2, reason, address, limit_fen, remaining_fen, \
+                 status, created_at FROM withdrawal_materials WHERE material_no = $3",
+            )
+            .bind(&number)
+            .bind(&twin_account)
+            .bind(original_material)
+            .execute(&mut *tx)
+            .await?;
+        }
         let loans: Vec<String> = sqlx::query_scalar(
             "SELECT borrower_no FROM loans WHERE personal_account = $1 ORDER BY borrower_no",
         )

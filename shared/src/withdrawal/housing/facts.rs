@@ -220,27 +220,37 @@ pub fn usable_materials(materials: &[Material]) -> impl Iterator<Item = &Materia
     })
 }
 
-/// What the 提取 page says of each housing business today: 可提取金额 (for 购房提取, on the
-/// first material that may be chosen), or why not.
+/// What the 提取 page says of each housing business today: 可提取金额 (for 购房提取, the most any
+/// material that may be chosen allows), or why not.
 pub fn offers(
     materials: &[Material],
     facts: &HousingFacts,
     policy: &HousingPolicy,
 ) -> Vec<(Business, Result<Allowance, Vec<ApiError>>)> {
-    let material = usable_materials(materials).next();
-    [Business::Purchase, Business::Rent, Business::Repayment]
-        .into_iter()
-        .map(|business| {
-            let result = match (business, material) {
-                (Business::Purchase, None) => Err(vec![refuse(
-                    "no_usable_material",
-                    "没有可用于提取的有效提取材料，请先新增提取材料".into(),
-                )]),
-                _ => allowance_for(business, material, facts, policy),
-            };
-            (business, result)
+    let purchase = usable_materials(materials)
+        .map(|m| allowance_for(Business::Purchase, Some(m), facts, policy))
+        .reduce(|best, next| match (&best, &next) {
+            (Ok(a), Ok(b)) if b.max > a.max => next,
+            (Err(_), Ok(_)) => next,
+            _ => best,
         })
-        .collect()
+        .unwrap_or_else(|| {
+            Err(vec![refuse(
+                "no_usable_material",
+                "没有可用于提取的有效提取材料，请先新增提取材料".into(),
+            )])
+        });
+    vec![
+        (Business::Purchase, purchase),
+        (
+            Business::Rent,
+            allowance_for(Business::Rent, None, facts, policy),
+        ),
+        (
+            Business::Repayment,
+            allowance_for(Business::Repayment, None, facts, policy),
+        ),
+    ]
 }
 
 /// 提交 of a housing withdrawal: the business, the material chosen (购房提取), 提取金额 as typed.

@@ -1,6 +1,7 @@
 //! The rules with literal figures.
 
 use super::*;
+use crate::withdrawal::Material;
 
 fn d(text: &str) -> Decimal {
     text.parse().unwrap()
@@ -186,4 +187,156 @@ fn a_prepayment_takes_the_fund_first_and_never_more_than_it_holds() {
     // 对冲: 3,362.48 due, 1,200.00 in the fund → 1,200.00 + 2,162.48 from the card.
     let s = offset(d("3362.48"), d("1200.00"), &policy);
     assert_eq!((s.from_fund, s.from_own), (d("1200.00"), d("2162.48")));
+}
+
+fn material(no: &str, reason: &str, remaining: &str, status: &str) -> Material {
+    Material {
+        material_no: no.into(),
+        reason: reason.into(),
+        address: "长春市南关区人民大街88号".into(),
+        limit: d("50000"),
+        remaining: d(remaining),
+        status: status.into(),
+    }
+}
+
+/// 冯七 on the demo's date: 24,902.73, deposits through December, a card, no loan.
+fn feng_qi() -> HousingFacts {
+    HousingFacts {
+        date: day("2018-01-05"),
+        status: AccountStatus::Normal,
+        balance: d("24902.73"),
+        own_card: true,
+        months_deposited: vec![day("2017-10-01"), day("2017-11-01"), day("2017-12-01")],
+        property: None,
+        rent_drawn_this_quarter: Decimal::ZERO,
+        loan: None,
+        repayment_last_drawn: None,
+    }
+}
+
+#[test]
+fn the_page_offers_each_business_or_says_why_not() {
+    let policy = HousingPolicy::default();
+    let materials = vec![
+        material("22001010001700000007", "购买自住住房", "300000", "失效"),
+        material(
+            "22001010001700000012",
+            "购买自住住房",
+            "0",
+            MATERIAL_USED_UP,
+        ),
+        material(
+            "22001010001800000001",
+            "购买自住住房",
+            "12000",
+            MATERIAL_VALID,
+        ),
+        material(
+            "22001010001800000002",
+            "建造、翻建、大修自住住房",
+            "18000.50",
+            MATERIAL_VALID,
+        ),
+        material(
+            "22001010001800000003",
+            "租赁自住住房",
+            "40000",
+            MATERIAL_VALID,
+        ),
+    ];
+    // Only the two housing materials with something left may be chosen.
+    let usable: Vec<&str> = usable_materials(&materials)
+        .map(|m| m.material_no.as_str())
+        .collect();
+    assert_eq!(usable, ["22001010001800000001", "22001010001800000002"]);
+    let offered = offers(&materials, &feng_qi(), &policy);
+    let summary: Vec<(&str, Result<Decimal, String>)> = offered
+        .iter()
+        .map(|(b, r)| (b.label(), r.as_ref().map(|a| a.max).map_err(|e| why_not(e))))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            // The most a material allows: 18,000.50 on the second.
+            ("购房提取", Ok(d("18000.50"))),
+            ("租房提取", Ok(d("4500"))),
+            (
+                "偿还贷款提取（按年）",
+                Err("没有正常还款中的本人住房公积金贷款。".into())
+            ),
+        ]
+    );
+    // A material of another reason is refused by name; none chosen, asked to choose.
+    let rent_material = &materials[4];
+    assert_eq!(
+        why_not(
+            &allowance_for(Business::Purchase, Some(rent_material), &feng_qi(), &policy)
+                .unwrap_err()
+        ),
+        "提取原因为“租赁自住住房”的材料不能在此办理提取。"
+    );
+    assert_eq!(
+        allowance_for(Business::Purchase, None, &feng_qi(), &policy).unwrap_err()[0].code,
+        "material_required"
+    );
+    assert_eq!(
+        allowance_for(Business::Purchase, Some(&materials[0]), &feng_qi(), &policy).unwrap_err()[0]
+            .code,
+        "material_invalid"
+    );
+}
+
+#[test]
+fn a_loan_in_arrears_and_a_missing_card_are_each_named() {
+    let policy = HousingPolicy::default();
+    let loan = LoanFacts {
+        borrower_no: "2016000305".into(),
+        open: true,
+        balance: d("186000.00"),
+        arrears: d("1876.54"),
+        paid_last_12_months: d("20648.94"),
+    };
+    let facts = HousingFacts {
+        own_card: false,
+        loan: Some(loan.clone()),
+        ..feng_qi()
+    };
+    assert_eq!(
+        why_not(&allowance_for(Business::Repayment, None, &facts, &policy).unwrap_err()),
+        "贷款有逾期未还金额1,876.54元，请先归还后再办理；未关联本人名下正常储蓄卡，提取款项无法转入。"
+    );
+    // Paid up and with a card: the installments of the year bind (20,648.94 < 24,902.73).
+    let facts = HousingFacts {
+        loan: Some(LoanFacts {
+            arrears: Decimal::ZERO,
+            ..loan
+        }),
+        ..feng_qi()
+    };
+    let a = allowance_for(Business::Repayment, None, &facts, &policy).unwrap();
+    assert_eq!(a.max, d("20648.94"));
+    assert_eq!(
+        a.limits
+            .iter()
+            .filter(|l| l.binds)
+            .map(|l| l.label.as_str())
+            .collect::<Vec<_>>(),
+        ["近12个月已还本息"]
+    );
+    // …and the open loan rules out 租房提取.
+    assert_eq!(
+        allowance_for(Business::Rent, None, &facts, &policy).unwrap_err()[0].code,
+        "open_loan"
+    );
+    // The titles of the businesses.
+    assert_eq!(Business::Purchase.title("购买自住住房"), "购房提取");
+    assert_eq!(
+        Business::Purchase.title("建造、翻建、大修自住住房"),
+        "建造、翻建、大修自住住房提取"
+    );
+    assert_eq!(
+        Business::Repayment.title("偿还购房贷款本息"),
+        "偿还贷款提取（按年）"
+    );
 }
