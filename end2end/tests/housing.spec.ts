@@ -9,7 +9,7 @@ import { keepScreenshot, watchPage } from './pages/watch';
 // databases) and the batch spec's.
 
 async function openWithdrawal(page: Page) {
-  await page.getByRole('navigation', { name: '业务导航' }).getByRole('link', { name: '提取' }).click();
+  await page.getByRole('link', { name: '提取', exact: true }).first().click();
   await expect(page.getByRole('heading', { name: '提取', exact: true })).toBeVisible();
   await expect(page.getByText('正在加载')).toHaveCount(0);
 }
