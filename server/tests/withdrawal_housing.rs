@@ -200,7 +200,7 @@ async fn each_refusal_is_the_pages_sentence_and_changes_nothing() {
             (
                 person("赵六", "220102196009015310", "13904310005"),
                 "rent", None, "account_not_normal",
-                "账户状态须为正常（当前为封存）；须连续足额缴存满3个月，2017年10月、2017年11月、2017年12月没有缴存记录",
+                "账户状态须为正常（当前为封存）；须连续缴存满3个月，2017年10月、2017年11月、2017年12月没有缴存记录",
             ),
             // 冯七 has no HPF loan to repay.
             (feng_qi(), "repayment", None, "no_open_loan", "没有正常还款中的本人住房公积金贷款"),

@@ -23,6 +23,8 @@ pub(super) enum Change {
         version: i64,
         after: Box<Loan>,
         transaction: Option<LoanTxn>,
+        /// 资金来源 公积金余额: the fund's part, debited in the same transaction.
+        fund: Option<FundDebit>,
     },
     Withdrawal {
         personal_account: String,
@@ -34,6 +36,13 @@ pub(super) enum Change {
         /// 购房提取: the material whose 剩余额度 goes down.
         material_no: Option<String>,
     },
+}
+
+/// A payment out of the fund account: the balance read, the amount.
+pub(super) struct FundDebit {
+    personal_account: String,
+    balance_fen: i64,
+    amount_fen: i64,
 }
 
 pub(super) struct LoanTxn {
@@ -90,6 +99,14 @@ pub(super) async fn execute(
     // A loan was read with the page.
     let outcome = loan_outcome(policy, &candidate)?;
     let application_no = candidate.application_no.as_str();
+    let from_fund = fund_part(&candidate)?;
+    if from_fund > 0 {
+        // Paid (in part) from the fund: the member is read, and both accounts written, in one
+        // transaction.
+        let mut tx = conn.begin().await?;
+        let outcome = with_fund(&mut tx, policy, outcome, &candidate, from_fund).await?;
+        return finish(tx, outcome, date, now, application_no, hook).await;
+    }
     if let (Outcome::Done(change @ Change::Loan { .. }), None) = (&outcome, hook) {
         return Ok(
             if fast::execute(conn, change, date, now, application_no).await? {
@@ -137,10 +154,19 @@ async fn withdrawal_outcome(
         }
     } else {
         // The rules again, on what the fund holds now, at the run's business date.
-        let facts = withdrawal::housing::facts(&mut **tx, &member, personal_account, date).await?;
+        let facts = withdrawal::housing::facts(
+            &mut **tx,
+            &member,
+            personal_account,
+            date,
+            policy.housing.rent_recent_deposit_months,
+        )
+        .await?;
         let materials = withdrawal::materials_in(&mut **tx, personal_account).await?;
-        let material = withdrawal::housing::chosen(&materials, asked.material_no.as_deref())
-            .map_err(|e| Error::Internal(format!("{}: {}", candidate.application_no, e.message)))?;
+        let material = match withdrawal::housing::chosen(&materials, asked.material_no.as_deref()) {
+            Ok(material) => material,
+            Err(_) => return Ok(Outcome::Rejected("所选提取材料已不存在，提取未执行".into())),
+        };
         match allowance_for(asked.business, material, &facts, &policy.housing) {
             Err(errors) => Some(format!(
                 "{}，提取未执行",
@@ -172,6 +198,74 @@ async fn withdrawal_outcome(
     })
 }
 
+/// The part of a prepayment the citizen asked to pay from the fund, in fen (0: 自有资金).
+fn fund_part(candidate: &Candidate) -> Result<i64> {
+    let part = match typed(candidate)?.0 {
+        Request::PartialPrepayment(asked) => asked.from_fund,
+        Request::Settlement(asked) => asked.from_fund,
+        _ => Decimal::ZERO,
+    };
+    fen(part)
+}
+
+/// A loan's outcome when the fund pays `from_fund` of it: refused, with the reason, if the fund
+/// cannot pay its part on the date (or its 缴存明细 does not add up); otherwise the debit joins
+/// the loan's change.
+async fn with_fund(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    policy: &Policy,
+    outcome: Outcome,
+    candidate: &Candidate,
+    from_fund: i64,
+) -> Result<Outcome> {
+    let Outcome::Done(Change::Loan {
+        borrower_no,
+        version,
+        after,
+        transaction,
+        fund: None,
+    }) = outcome
+    else {
+        return Ok(outcome);
+    };
+    let personal_account = &candidate.personal_account;
+    let member = withdrawal::member(&mut **tx, personal_account).await?;
+    let last: Option<i64> = sqlx::query_scalar(
+        "SELECT balance_after_fen FROM fund_transactions WHERE personal_account = $1 \
+         ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(personal_account)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let usable = if member.facts.account_status == shared::member::AccountStatus::Closed {
+        Decimal::ZERO
+    } else {
+        (from_fen(member.balance_fen) - policy.housing.retain).max(Decimal::ZERO)
+    };
+    Ok(if usable < from_fen(from_fund) {
+        Outcome::Rejected(format!(
+            "公积金可用余额{}元不足以支付受理时确定的{}元，提前还款未执行",
+            format_thousands(usable),
+            format_thousands(from_fen(from_fund))
+        ))
+    } else if last.is_some_and(|last| last != member.balance_fen) {
+        tracing::warn!(%personal_account, "the 缴存明细 does not end at the balance: prepayment refused");
+        Outcome::Rejected("账户明细与账户余额不一致，提前还款未执行，请到柜台办理".into())
+    } else {
+        Outcome::Done(Change::Loan {
+            borrower_no,
+            version,
+            after,
+            transaction,
+            fund: Some(FundDebit {
+                personal_account: personal_account.clone(),
+                balance_fen: member.balance_fen,
+                amount_fen: from_fund,
+            }),
+        })
+    })
+}
+
 fn loan_outcome(policy: &Policy, candidate: &Candidate) -> Result<Outcome> {
     let (request, figures) = typed(candidate)?;
     let record = candidate
@@ -185,6 +279,7 @@ fn loan_outcome(policy: &Policy, candidate: &Candidate) -> Result<Outcome> {
         version: record.version,
         after: Box::new(after),
         transaction,
+        fund: None,
     };
     Ok(match (request, figures) {
         (Request::PartialPrepayment(asked), Figures::PartialPrepayment(accepted)) => {
@@ -332,6 +427,7 @@ async fn apply(
             version,
             after,
             transaction,
+            fund,
         } => {
             let status = match after.status {
                 shared::loan::LoanStatus::Settled => "settled",
@@ -372,6 +468,11 @@ async fn apply(
                 .execute(&mut **tx)
                 .await?;
             }
+            if let Some(debit) = fund {
+                if !debit_fund(tx, &debit, date, now, &id, application_no).await? {
+                    return Ok(false);
+                }
+            }
         }
         Change::Withdrawal {
             personal_account,
@@ -380,8 +481,8 @@ async fn apply(
             close,
             material_no,
         } => {
-            let updated = if close {
-                sqlx::query(
+            if close {
+                let updated = sqlx::query(
                     "UPDATE members SET balance_fen = 0, account_status = 'closed', updated_at = $1 \
                      WHERE personal_account = $2 AND balance_fen = $3 AND account_status = 'sealed'",
                 )
@@ -389,22 +490,29 @@ async fn apply(
                 .bind(&personal_account)
                 .bind(balance_fen)
                 .execute(&mut **tx)
-                .await?
-            } else {
-                sqlx::query(
-                    "UPDATE members SET balance_fen = balance_fen - $1, updated_at = $2 \
-                     WHERE personal_account = $3 AND balance_fen = $4 AND balance_fen >= $1 \
-                     AND account_status <> 'closed'",
+                .await?;
+                if updated.rows_affected() != 1 {
+                    return Ok(false);
+                }
+                fund_rows(
+                    tx,
+                    &personal_account,
+                    balance_fen,
+                    amount_fen,
+                    date,
+                    &id,
+                    application_no,
                 )
-                .bind(amount_fen)
-                .bind(now.to_rfc3339())
-                .bind(&personal_account)
-                .bind(balance_fen)
-                .execute(&mut **tx)
-                .await?
-            };
-            if updated.rows_affected() != 1 {
-                return Ok(false);
+                .await?;
+            } else {
+                let debit = FundDebit {
+                    personal_account: personal_account.clone(),
+                    balance_fen,
+                    amount_fen,
+                };
+                if !debit_fund(tx, &debit, date, now, &id, application_no).await? {
+                    return Ok(false);
+                }
             }
             if let Some(material_no) = material_no {
                 let drawn = sqlx::query(
@@ -421,34 +529,84 @@ async fn apply(
                     return Ok(false);
                 }
             }
-            // A member without a 缴存明细 yet: it starts with the balance paid out of.
-            sqlx::query(
-                "INSERT INTO fund_transactions (id, personal_account, seq, txn_date, kind, amount_fen, \
-                 balance_after_fen) SELECT $1, $2, 1, $3, 'opening', $4, $4 \
-                 WHERE NOT EXISTS (SELECT 1 FROM fund_transactions WHERE personal_account = $2)",
-            )
-            .bind(format!("{id}-opening"))
-            .bind(&personal_account)
-            .bind(date.to_string())
-            .bind(balance_fen)
-            .execute(&mut **tx)
-            .await?;
-            sqlx::query(
-                // The member's row is locked by the update above: the next seq is this one's.
-                "INSERT INTO fund_transactions (id, personal_account, seq, txn_date, kind, amount_fen, \
-                 balance_after_fen, application_no) VALUES ($1, $2, \
-                 (SELECT COALESCE(MAX(seq), 0) + 1 FROM fund_transactions WHERE personal_account = $2), \
-                 $3, 'withdrawal', $4, $5, $6)",
-            )
-            .bind(&id)
-            .bind(&personal_account)
-            .bind(date.to_string())
-            .bind(amount_fen)
-            .bind(balance_fen - amount_fen)
-            .bind(application_no)
-            .execute(&mut **tx)
-            .await?;
         }
     }
     Ok(true)
+}
+
+/// Pays `debit` out of the fund account: the balance as read (else `false`: it changed), never
+/// below 0 nor out of a closed account, and its row in the 缴存明细.
+async fn debit_fund(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    debit: &FundDebit,
+    date: NaiveDate,
+    now: DateTime<FixedOffset>,
+    id: &str,
+    application_no: &str,
+) -> Result<bool> {
+    let updated = sqlx::query(
+        "UPDATE members SET balance_fen = balance_fen - $1, updated_at = $2 \
+         WHERE personal_account = $3 AND balance_fen = $4 AND balance_fen >= $1 \
+         AND account_status <> 'closed'",
+    )
+    .bind(debit.amount_fen)
+    .bind(now.to_rfc3339())
+    .bind(&debit.personal_account)
+    .bind(debit.balance_fen)
+    .execute(&mut **tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Ok(false);
+    }
+    fund_rows(
+        tx,
+        &debit.personal_account,
+        debit.balance_fen,
+        debit.amount_fen,
+        date,
+        id,
+        application_no,
+    )
+    .await?;
+    Ok(true)
+}
+
+/// The 提取 row of a payment out of the fund (after a 期初余额 of the balance paid out of, for a
+/// member without a 缴存明细 yet). The member's row is locked by the caller's update: the next
+/// seq is this one's.
+async fn fund_rows(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    personal_account: &str,
+    balance_fen: i64,
+    amount_fen: i64,
+    date: NaiveDate,
+    id: &str,
+    application_no: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO fund_transactions (id, personal_account, seq, txn_date, kind, amount_fen, \
+         balance_after_fen) SELECT $1, $2, 1, $3, 'opening', $4, $4 \
+         WHERE NOT EXISTS (SELECT 1 FROM fund_transactions WHERE personal_account = $2)",
+    )
+    .bind(format!("{id}-opening"))
+    .bind(personal_account)
+    .bind(date.to_string())
+    .bind(balance_fen)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO fund_transactions (id, personal_account, seq, txn_date, kind, amount_fen, \
+         balance_after_fen, application_no) VALUES ($1, $2, \
+         (SELECT COALESCE(MAX(seq), 0) + 1 FROM fund_transactions WHERE personal_account = $2), \
+         $3, 'withdrawal', $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(personal_account)
+    .bind(date.to_string())
+    .bind(amount_fen)
+    .bind(balance_fen - amount_fen)
+    .bind(application_no)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

@@ -72,9 +72,12 @@ pub async fn execute(
         version,
         after,
         transaction,
+        fund: None,
     } = change
     else {
-        return Err(Error::Internal("the fast path is for loans".into()));
+        return Err(Error::Internal(
+            "the fast path is for loans paid without the fund".into(),
+        ));
     };
     let sqlite = conn.backend_name().eq_ignore_ascii_case("sqlite");
     let (seq, kind, amount, principal, interest) = match transaction {

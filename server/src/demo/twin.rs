@@ -167,6 +167,16 @@ pub async fn twin(
             .execute(&mut *tx)
             .await?;
         }
+        // A house the original owns in the city is the twin's too (租房提取 refuses both).
+        sqlx::query(
+            "INSERT INTO property_records (id_number_lookup, id_number, address, imported_at) \
+             SELECT $1, $2, address, imported_at FROM property_records WHERE id_number_lookup = $3",
+        )
+        .bind(state.key.lookup(&twin_id))
+        .bind(state.key.seal(&twin_id))
+        .bind(state.key.lookup(&id_number))
+        .execute(&mut *tx)
+        .await?;
         let loans: Vec<String> = sqlx::query_scalar(
             "SELECT borrower_no FROM loans WHERE personal_account = $1 ORDER BY borrower_no",
         )

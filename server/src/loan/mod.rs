@@ -178,7 +178,14 @@ async fn context(
     };
     let refusal =
         |result: std::result::Result<(), shared::ApiError>| result.err().map(|e| e.message);
+    let fund_balance: Option<i64> =
+        sqlx::query_scalar("SELECT balance_fen FROM members WHERE personal_account = $1")
+            .bind(&user.personal_account)
+            .fetch_optional(&state.db.pool)
+            .await?;
     Ok(Json(TrialContext {
+        fund_balance: fund_balance.map(shared::money::from_fen),
+        housing: policy.housing,
         business_date: now.date(),
         business_time: now.format("%Y-%m-%d %H:%M").to_string(),
         prepayment_refusal: refusal(

@@ -87,6 +87,13 @@ pub async fn prepayment(
     let now = state.clock.local_now();
     check_prepayment(&state.policy, &state.calendar, now, loan, request.date)?;
     let fresh = prepayment_trial(loan, &request)?;
+    let from_fund = crate::withdrawal::housing::fund_share(
+        &state,
+        &user.personal_account,
+        submission.source,
+        fresh.total,
+    )
+    .await?;
     let shown = Figures::PartialPrepayment(submission.shown);
     accept(
         &state,
@@ -102,6 +109,8 @@ pub async fn prepayment(
                 mode: request.mode,
                 new_remaining_periods: request.new_remaining_periods,
                 loan_version: record.version,
+                source: submission.source,
+                from_fund,
             }),
             figures: Figures::PartialPrepayment(fresh),
             open_slot: Some(format!("loan:{borrower_no}")),
@@ -135,6 +144,13 @@ pub async fn settlement(
     let now = state.clock.local_now();
     check_settlement(&state.policy, &state.calendar, now, loan, date)?;
     let fresh = settlement_trial(loan, date)?;
+    let from_fund = crate::withdrawal::housing::fund_share(
+        &state,
+        &user.personal_account,
+        submission.source,
+        fresh.total,
+    )
+    .await?;
     accept(
         &state,
         &user,
@@ -146,6 +162,8 @@ pub async fn settlement(
             request: Request::Settlement(SettlementAsked {
                 date,
                 loan_version: record.version,
+                source: submission.source,
+                from_fund,
             }),
             figures: Figures::Settlement(fresh),
             open_slot: Some(format!("loan:{borrower_no}")),

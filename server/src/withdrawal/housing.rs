@@ -16,44 +16,50 @@ use shared::application::{ApplicationView, Figures, Request, WithdrawalAsked, Wi
 use shared::member::CardStatus;
 use shared::money::from_fen;
 use shared::withdrawal::housing::{
-    allowance_for, check_amount, mask_address, Allowance, Business, HousingFacts,
-    HousingSubmission, LoanFacts,
+    allowance_for, check_amount, mask_address, split, Allowance, Business, FundingSource,
+    HousingFacts, HousingSubmission, LoanFacts,
 };
 use shared::withdrawal::Material;
 use shared::ApiError;
 use sqlx::Row;
 
-/// The withdrawals the member was paid, by business: (business, date, amount).
+/// The 租房提取 and 偿还贷款提取 the member was paid: (business, the day paid, amount). The day is
+/// the 缴存明细's (the run's business date), not the day it was submitted.
 async fn paid_withdrawals(
     conn: &mut sqlx::AnyConnection,
     personal_account: &str,
 ) -> Result<Vec<(Business, NaiveDate, Decimal)>> {
     let rows = sqlx::query(
-        "SELECT application_no, request_json, effective_date, amount_fen FROM applications \
-         WHERE personal_account = $1 AND kind = 'withdrawal' AND status = 'done'",
+        "SELECT a.application_no, a.request_json, f.txn_date, f.amount_fen FROM applications a \
+         JOIN fund_transactions f ON f.application_no = a.application_no \
+         WHERE a.personal_account = $1 AND a.kind = 'withdrawal' AND a.status = 'done' \
+         AND f.kind = 'withdrawal'",
     )
     .bind(personal_account)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|row| {
-            let no: String = row.try_get("application_no")?;
-            let bad = |what: &str| Error::Internal(format!("application {no}: {what}"));
-            let asked = match Request::from_stored(
-                shared::application::ApplicationKind::Withdrawal,
-                &row.try_get::<String, _>("request_json")?,
-            ) {
-                Ok(Request::Withdrawal(asked)) => asked,
-                _ => return Err(bad("unreadable request")),
-            };
-            let date = row
-                .try_get::<Option<String>, _>("effective_date")?
-                .and_then(|d| shared::date::parse_iso(&d))
-                .ok_or_else(|| bad("no effective date"))?;
-            let amount = from_fen(row.try_get::<Option<i64>, _>("amount_fen")?.unwrap_or(0));
-            Ok((asked.business, date, amount))
-        })
-        .collect()
+    let mut paid = Vec::new();
+    for row in &rows {
+        let no: String = row.try_get("application_no")?;
+        let asked = match Request::from_stored(
+            shared::application::ApplicationKind::Withdrawal,
+            &row.try_get::<String, _>("request_json")?,
+        ) {
+            Ok(Request::Withdrawal(asked)) => asked,
+            _ => {
+                tracing::warn!(application_no = %no, "an unreadable withdrawal is not counted");
+                continue;
+            }
+        };
+        if !matches!(asked.business, Business::Rent | Business::Repayment) {
+            continue;
+        }
+        let date: String = row.try_get("txn_date")?;
+        let date = shared::date::parse_iso(&date)
+            .ok_or_else(|| Error::Internal(format!("application {no}: bad date '{date}'")))?;
+        paid.push((asked.business, date, from_fen(row.try_get("amount_fen")?)));
+    }
+    Ok(paid)
 }
 
 /// What the housing withdrawals need of the member on `date`, read through `conn` (a pooled
@@ -63,9 +69,11 @@ pub async fn facts(
     record: &MemberRecord,
     personal_account: &str,
     date: NaiveDate,
+    policy_months: u32,
 ) -> Result<HousingFacts> {
     let first_of_month = date.with_day(1).unwrap_or(date);
-    let since = shared::date::add_months_on_day(first_of_month, -12, 1).unwrap_or(first_of_month);
+    let back = 1 + i32::try_from(policy_months).unwrap_or(i32::MAX).min(1200);
+    let since = shared::date::add_months_on_day(first_of_month, -back, 1).unwrap_or(first_of_month);
     let periods: Vec<String> = sqlx::query_scalar(
         "SELECT DISTINCT period FROM fund_transactions WHERE personal_account = $1 \
          AND kind IN ('remittance', 'back_pay') AND period >= $2 AND period IS NOT NULL",
@@ -97,9 +105,10 @@ pub async fn facts(
         None => None,
         Some(row) => {
             let borrower_no: String = row.try_get("borrower_no")?;
-            let year_ago = shared::date::add_months_on_day(date, -12, date.day()).unwrap_or(date);
+            let year_ago = shared::withdrawal::housing::year_before(date);
+            // CAST: PostgreSQL's SUM of a BIGINT is a NUMERIC, which the Any driver cannot read.
             let paid: i64 = sqlx::query_scalar(
-                "SELECT COALESCE(SUM(amount_fen), 0) FROM loan_transactions WHERE borrower_no = $1 \
+                "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM loan_transactions WHERE borrower_no = $1 \
                  AND kind = 'installment' AND txn_date > $2 AND txn_date <= $3",
             )
             .bind(&borrower_no)
@@ -217,7 +226,14 @@ pub(super) async fn submit_housing(
     let personal_account = &user.personal_account;
     let mut conn = state.db.pool.acquire().await?;
     let record = member(&mut *conn, personal_account).await?;
-    let facts = facts(&mut conn, &record, personal_account, now.date()).await?;
+    let facts = facts(
+        &mut conn,
+        &record,
+        personal_account,
+        now.date(),
+        state.policy.housing.rent_recent_deposit_months,
+    )
+    .await?;
     drop(conn);
     let materials = materials_of(&state, personal_account).await?;
     let material_no = match business {
@@ -254,4 +270,28 @@ pub(super) async fn submit_housing(
     )
     .await?;
     Ok(Json(created.view()))
+}
+
+/// The part of a prepayment's `total` paid from the fund under `source`, on the balance now (the
+/// balance less the 留存额 first); refused, naming 资金来源, when 公积金余额 alone cannot pay it.
+pub async fn fund_share(
+    state: &AppState,
+    personal_account: &str,
+    source: FundingSource,
+    total: Decimal,
+) -> Result<Decimal> {
+    if source == FundingSource::Own {
+        return Ok(Decimal::ZERO);
+    }
+    let (balance, status): (i64, String) = sqlx::query_as(
+        "SELECT balance_fen, account_status FROM members WHERE personal_account = $1",
+    )
+    .bind(personal_account)
+    .fetch_optional(&state.db.pool)
+    .await?
+    .ok_or_else(Error::not_found)?;
+    let balance = if status == "closed" { 0 } else { balance };
+    split(total, source, from_fen(balance), &state.policy.housing)
+        .map(|s| s.from_fund)
+        .map_err(Error::bad_request)
 }

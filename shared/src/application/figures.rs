@@ -11,6 +11,7 @@ use crate::date::compact;
 use crate::error::ApiError;
 use crate::loan::trial::{AdjustMode, AdjustTermTrial, PrepaymentTrial, SettlementTrial};
 use crate::money::format_thousands;
+use crate::withdrawal::housing::FundingSource;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -35,6 +36,9 @@ pub enum Figure {
     WithdrawalAmount,
     WithdrawalReason,
     Material,
+    Source,
+    FromFund,
+    FromOwn,
     Card,
     NewAccount,
     Bank,
@@ -62,6 +66,9 @@ impl Figure {
             Figure::WithdrawalAmount => "提取金额",
             Figure::WithdrawalReason => "提取原因",
             Figure::Material => "提取材料编号",
+            Figure::Source => "资金来源",
+            Figure::FromFund => "公积金余额支付",
+            Figure::FromOwn => "自有资金支付",
             Figure::Card => "收款储蓄卡",
             Figure::NewAccount => "变更后还款储蓄账户账号",
             Figure::Bank => "变更后还款储蓄账户开户行",
@@ -79,12 +86,21 @@ pub struct PrepaymentAsked {
     pub new_remaining_periods: Option<u32>,
     /// The loan's version the figures were computed on.
     pub loan_version: i64,
+    /// 资金来源 and the part of 提前还款总额 paid from the fund (stored before issue 14: 自有资金).
+    #[serde(default)]
+    pub source: FundingSource,
+    #[serde(default)]
+    pub from_fund: Decimal,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettlementAsked {
     pub date: NaiveDate,
     pub loan_version: i64,
+    #[serde(default)]
+    pub source: FundingSource,
+    #[serde(default)]
+    pub from_fund: Decimal,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -370,6 +386,25 @@ impl Figures {
 }
 
 /// A receipt's rows: the figures, and what was asked that the figures do not say.
+/// 资金来源 and its split, as the trial tables and the receipt show them.
+pub fn funding_rows(
+    source: FundingSource,
+    from_fund: Decimal,
+    total: Decimal,
+) -> Vec<(String, String)> {
+    vec![
+        (Figure::Source.label().to_owned(), source.label().to_owned()),
+        (
+            Figure::FromFund.label().to_owned(),
+            format_thousands(from_fund),
+        ),
+        (
+            Figure::FromOwn.label().to_owned(),
+            format_thousands(total - from_fund),
+        ),
+    ]
+}
+
 pub fn receipt(request: Option<&Request>, figures: &Figures) -> Vec<(String, String)> {
     // The 生效日期 is the receipt's own 预约/生效日期 line.
     let mut rows: Vec<(String, String)> = figures
@@ -386,6 +421,15 @@ pub fn receipt(request: Option<&Request>, figures: &Figures) -> Vec<(String, Str
                 asked.new_account.clone(),
             ),
         ),
+        Some(Request::PartialPrepayment(PrepaymentAsked {
+            source, from_fund, ..
+        }))
+        | Some(Request::Settlement(SettlementAsked {
+            source, from_fund, ..
+        })) if *source != FundingSource::Own => {
+            let total = figures.amount().unwrap_or_default();
+            rows.extend(funding_rows(*source, *from_fund, total));
+        }
         Some(Request::Withdrawal(asked)) => {
             let mut first = vec![(
                 Figure::WithdrawalReason.label().to_owned(),

@@ -9,8 +9,8 @@
 mod figures;
 
 pub use figures::{
-    receipt, AdjustAsked, ChangeAsked, ChangeFigures, Figure, Figures, PrepaymentAsked, Request,
-    SettlementAsked, WithdrawalAsked, WithdrawalFigures,
+    funding_rows, receipt, AdjustAsked, ChangeAsked, ChangeFigures, Figure, Figures,
+    PrepaymentAsked, Request, SettlementAsked, WithdrawalAsked, WithdrawalFigures,
 };
 
 use crate::error::ApiError;

@@ -127,6 +127,9 @@ pub struct PrepaymentSubmission {
     pub new_remaining_periods: Option<u32>,
     pub shown: PrepaymentTrial,
     pub idempotency_key: String,
+    /// 资金来源 (absent: 自有资金).
+    #[serde(default)]
+    pub source: crate::withdrawal::housing::FundingSource,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -135,6 +138,8 @@ pub struct SettlementSubmission {
     pub date: String,
     pub shown: SettlementTrial,
     pub idempotency_key: String,
+    #[serde(default)]
+    pub source: crate::withdrawal::housing::FundingSource,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -169,6 +174,11 @@ pub struct TrialContext {
     /// The policy in words for the page's 说明: "09:30-16:00", "12月1日至次年1月31日".
     pub settlement_hours: String,
     pub settlement_blackout: String,
+    /// The fund account's balance, for 资金来源 (none: not known to this answer).
+    #[serde(default)]
+    pub fund_balance: Option<Decimal>,
+    #[serde(default)]
+    pub housing: crate::withdrawal::housing::HousingPolicy,
 }
 
 /// A request as it arrives on the wire (`hpf trial`, the API): raw text where a citizen types.

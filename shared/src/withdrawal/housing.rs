@@ -183,7 +183,7 @@ pub fn rent(
         refused.push(unmet(
             "recent_deposits_missing",
             format!(
-                "须连续足额缴存满{}个月，{}没有缴存记录",
+                "须连续缴存满{}个月，{}没有缴存记录",
                 policy.rent_recent_deposit_months,
                 missing.join("、")
             ),
@@ -269,6 +269,14 @@ pub fn yearly_repayment(
     settle(refused, allowance, "没有可提取的金额")
 }
 
+/// The day twelve months before `date`, the end of a month kept at the end of a month: the
+/// window (a year before, date] of 近12个月已还本息 never holds thirteen due days around 29 February.
+pub fn year_before(date: NaiveDate) -> NaiveDate {
+    let month_end = date.succ_opt().is_none_or(|next| next.day() == 1);
+    let day = if month_end { 31 } else { date.day() };
+    crate::date::add_months_on_day(date, -12, day).unwrap_or(date)
+}
+
 /// 提取金额 as typed, within the allowance: more than 0, to the fen, at most `max`.
 pub fn check_amount(input: &str, allowance: &Allowance) -> Result<Decimal, ApiError> {
     let amount = parse_amount("amount", "提取金额", input)?;
@@ -289,16 +297,45 @@ pub fn check_amount(input: &str, allowance: &Allowance) -> Result<Decimal, ApiEr
 }
 
 /// 资金来源 of a prepayment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FundingSource {
-    /// 自有资金.
+    /// 自有资金 (the only source before issue 14, hence the default).
+    #[default]
     Own,
     /// 公积金余额.
     Fund,
     /// 公积金余额优先，不足部分自有资金.
     Both,
+}
+
+impl FundingSource {
+    pub const ALL: [FundingSource; 3] =
+        [FundingSource::Own, FundingSource::Fund, FundingSource::Both];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FundingSource::Own => "自有资金",
+            FundingSource::Fund => "公积金余额",
+            FundingSource::Both => "公积金余额和自有资金",
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            FundingSource::Own => "own",
+            FundingSource::Fund => "fund",
+            FundingSource::Both => "both",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Self {
+        FundingSource::ALL
+            .into_iter()
+            .find(|s| s.key() == key)
+            .unwrap_or_default()
+    }
 }
 
 /// How a payment is split between the fund balance and the citizen's own money.

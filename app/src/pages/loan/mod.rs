@@ -6,6 +6,7 @@ mod adjust;
 mod calculator;
 pub mod chart;
 pub mod detail;
+mod funding;
 mod list;
 mod prepayment;
 mod settlement;

@@ -3,6 +3,7 @@
 //! the citizen saw, and the server recomputes them before it accepts the reservation.
 
 use super::chart::BalanceChart;
+use super::funding::{funding_ok, with_funding};
 use super::{borrower_no, yuan, BusinessPage, MemberHeaderView};
 use crate::api;
 use crate::components::figures::reservation_rows;
@@ -18,6 +19,7 @@ use shared::loan::trial::{
 };
 use shared::loan::wire::{LoanDetail, PrepaymentSubmission, TrialContext};
 use shared::loan::Loan;
+use shared::withdrawal::housing::FundingSource;
 use shared::ApiError;
 
 #[component]
@@ -76,6 +78,8 @@ fn PrepaymentForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
     let confirm = RwSignal::new(false);
     let sent = RwSignal::new(None::<Outcome>);
     let key = RwSignal::new(String::new());
+    let source = RwSignal::new(FundingSource::Own);
+    let ctx = StoredValue::new(context.clone());
 
     let trial = Memo::new(move |_| {
         loan.with_value(|l| trial_of(l, &date.get(), &amount.get(), mode.get(), &periods.get()))
@@ -172,6 +176,7 @@ fn PrepaymentForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
             new_remaining_periods: parse_periods(&periods.get_untracked()).ok().flatten(),
             shown: shown.clone(),
             idempotency_key: key.get_untracked(),
+            source: source.get_untracked(),
         };
         let no = borrower_no();
         leptos::task::spawn_local(async move {
@@ -180,7 +185,7 @@ fn PrepaymentForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
         });
     };
     let rows = Signal::derive(move || {
-        trial.with(|t| match t {
+        let rows = trial.with(|t| match t {
             Ok(t) => vec![
                 (
                     "约定还款日期",
@@ -204,7 +209,13 @@ fn PrepaymentForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
                 ),
             ],
             Err(_) => Vec::new(),
-        })
+        });
+        with_funding(
+            &ctx.get_value(),
+            source.get(),
+            trial.with(|t| t.as_ref().ok().map(|t| t.total)),
+            rows,
+        )
     });
     let reset = move |_| {
         date.set(first_date.clone());
@@ -213,6 +224,7 @@ fn PrepaymentForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
         amount.set(String::new());
         tried.set(false);
         sent.set(None);
+        source.set(FundingSource::Own);
     };
     let accepted = move || matches!(sent.get(), Some(Outcome::Accepted(_)));
     let blocked = context.prepayment_refusal.is_some();
@@ -249,9 +261,10 @@ fn PrepaymentForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
                 <select id="method"><option value="reserve">"预约"</option></select>
             </div>
             <FiguresTable label="预约" rows=reservation />
+            <super::funding::Funding context=ctx.get_value() source total=Signal::derive(move || trial.with(|t| t.as_ref().ok().map(|t| t.total))) />
             <div class="actions">
                 <button type="submit" class="button">"试算"</button>
-                <button type="button" class="button button--primary" disabled=move || { blocked || trial.with(Result::is_err) || accepted() }
+                <button type="button" class="button button--primary" disabled=move || { blocked || trial.with(Result::is_err) || accepted() || !funding_ok(&ctx.get_value(), source.get(), trial.with(|t| t.as_ref().ok().map(|t| t.total))) }
                     aria-describedby=blocked.then_some("refusal")
                     on:click=move |_| { key.set(api::idempotency_key()); sent.set(None); confirm.set(true); }>"提交"</button>
                 <button type="button" class="button" on:click=reset>"重置"</button>

@@ -2,6 +2,7 @@
 //! 说明. The trial works in a blackout (it is only a calculation); the page says when submitting
 //! will be possible.
 
+use super::funding::{funding_ok, with_funding};
 use super::{borrower_no, yuan, BusinessPage, MemberHeaderView};
 use crate::api;
 use crate::components::figures::reservation_rows;
@@ -13,6 +14,7 @@ use shared::application::{Figure, Figures};
 use shared::date::{compact, parse_date};
 use shared::loan::trial::{settlement, SettlementTrial};
 use shared::loan::wire::{LoanDetail, SettlementSubmission, TrialContext};
+use shared::withdrawal::housing::FundingSource;
 
 #[component]
 pub fn Settlement() -> impl IntoView {
@@ -34,6 +36,8 @@ fn SettlementForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
     let confirm = RwSignal::new(false);
     let sent = RwSignal::new(None::<Outcome>);
     let key = RwSignal::new(String::new());
+    let source = RwSignal::new(FundingSource::Own);
+    let ctx = StoredValue::new(context.clone());
     let trial = Memo::new(move |_| {
         loan.with_value(|l| {
             parse_date("date", "约定还款日", &date.get()).and_then(|d| settlement(l, d))
@@ -74,7 +78,7 @@ fn SettlementForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
         })
     });
     let rows = Signal::derive(move || {
-        trial.with(|t| match t {
+        let rows = trial.with(|t| match t {
             Ok(t) => vec![
                 ("约定还款日", date.get().replace('-', "")),
                 (Figure::SettlementPrincipal.label(), yuan(t.principal)),
@@ -83,7 +87,13 @@ fn SettlementForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
                 (Figure::RefundInterest.label(), yuan(t.refund_interest)),
             ],
             Err(_) => Vec::new(),
-        })
+        });
+        with_funding(
+            &ctx.get_value(),
+            source.get(),
+            trial.with(|t| t.as_ref().ok().map(|t| t.total)),
+            rows,
+        )
     });
     let submit = move || {
         let Ok(shown) = trial.get_untracked() else {
@@ -93,6 +103,7 @@ fn SettlementForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
             date: date.get_untracked(),
             shown: shown.clone(),
             idempotency_key: key.get_untracked(),
+            source: source.get_untracked(),
         };
         let no = borrower_no();
         leptos::task::spawn_local(async move {
@@ -126,9 +137,10 @@ fn SettlementForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
                 <select id="method"><option value="reserve">"预约"</option></select>
             </div>
             <FiguresTable label="预约" rows=reservation />
+            <super::funding::Funding context=ctx.get_value() source total=Signal::derive(move || trial.with(|t| t.as_ref().ok().map(|t| t.total))) />
             <div class="actions">
                 <button type="submit" class="button">"试算"</button>
-                <button type="button" class="button button--primary" disabled=move || { blocked || trial.with(Result::is_err) || accepted() }
+                <button type="button" class="button button--primary" disabled=move || { blocked || trial.with(Result::is_err) || accepted() || !funding_ok(&ctx.get_value(), source.get(), trial.with(|t| t.as_ref().ok().map(|t| t.total))) }
                     aria-describedby=blocked.then_some("refusal")
                     on:click=move |_| { key.set(api::idempotency_key()); sent.set(None); confirm.set(true); }>"提交"</button>
                 <button type="button" class="button" on:click=move |_| sent.set(None)>"重置"</button>

@@ -24,7 +24,8 @@ pub fn Offers(
     policy: HousingPolicy,
     materials: RwSignal<Vec<Material>>,
     chosen: RwSignal<Choice>,
-    blocked: bool,
+    /// An application is open (or was just accepted): nothing more until it is done.
+    locked: RwSignal<bool>,
 ) -> impl IntoView {
     let lines = move || {
         let facts = facts.clone();
@@ -40,7 +41,7 @@ pub fn Offers(
                             <strong>{name}</strong>
                             <span>{format!("可提取金额 {} 元", yuan(allowance.max))}</span>
                             {(business != Business::Purchase).then(|| view! {
-                                <button type="button" class="button" disabled=blocked
+                                <button type="button" class="button" disabled=move || locked.get()
                                     on:click=move |_| chosen.set(Some((business, None)))>{format!("办理{name}")}</button>
                             })}
                             {(business == Business::Purchase).then(|| view! {
@@ -68,6 +69,7 @@ pub fn HousingForm(
     materials: RwSignal<Vec<Material>>,
     chosen: RwSignal<Choice>,
     card: String,
+    locked: RwSignal<bool>,
 ) -> impl IntoView {
     let amount = RwSignal::new(String::new());
     let confirm = RwSignal::new(false);
@@ -108,7 +110,7 @@ pub fn HousingForm(
         let material_no = material_no.clone();
         move || {
             let mut rows = vec![
-                ("提取类型", title.clone()),
+                ("业务名称", title.clone()),
                 (Figure::WithdrawalReason.label(), reason.clone()),
             ];
             if let Some(no) = &material_no {
@@ -133,7 +135,10 @@ pub fn HousingForm(
         leptos::task::spawn_local(async move {
             let result = api::submit_housing(&body).await;
             sent.set(Some(match result {
-                Ok(view) => Outcome::Accepted(view),
+                Ok(view) => {
+                    locked.set(true);
+                    Outcome::Accepted(view)
+                }
                 Err(api::Rejected::Refused(e)) => Outcome::Refused(e.message),
                 Err(api::Rejected::Changed(c)) => Outcome::Refused(c.message),
             }));

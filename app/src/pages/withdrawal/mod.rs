@@ -45,7 +45,7 @@ fn WithdrawalForm(home: WithdrawalHome, on_changed: Callback<()>) -> impl IntoVi
     let key = RwSignal::new(String::new());
     let amount = home.amount;
     let blocked = !home.unmet.is_empty() || home.pending.is_some() || home.refusal.is_some();
-    let housing_blocked = home.pending.is_some() || home.refusal.is_some();
+    let housing_locked = RwSignal::new(home.pending.is_some() || home.refusal.is_some());
     let chosen = RwSignal::new(None::<(Business, Option<String>)>);
     let (facts, policy) = (home.housing.clone(), home.housing_policy);
     let card = home
@@ -93,18 +93,18 @@ fn WithdrawalForm(home: WithdrawalHome, on_changed: Callback<()>) -> impl IntoVi
             <p class="notice notice--warning" role="note">{format!("当前不能提交：{message}。")}</p>
         })}
         {home.pending.clone().map(|no| view! { <PendingWithdrawal application_no=no on_cancelled=on_changed /> })}
-        <housing::Offers facts=facts.clone() policy materials chosen blocked=housing_blocked />
+        <housing::Offers facts=facts.clone() policy materials chosen locked=housing_locked />
         <h2>"提取材料列表："</h2>
         <div class="table-scroll" tabindex="0" role="region" aria-label="提取材料列表">
             <table class="table">
                 <thead><tr><th>"选择"</th><th>"提取材料编号"</th><th>"提取原因"</th><th>"地址"</th><th>"提取限额(元)"</th><th>"剩余额度"</th><th>"材料状态"</th></tr></thead>
                 <tbody>
                     {move || materials.get().into_iter().map(|m| {
-                        let can = usable(&m) && !housing_blocked;
+                        let can = usable(&m);
                         let no = m.material_no.clone();
                         view! {
                             <tr>
-                                <td><button type="button" class="button button--small" disabled=!can
+                                <td><button type="button" class="button button--small" disabled=move || !can || housing_locked.get()
                                     aria-label=format!("选择 {}", m.material_no)
                                     on:click=move |_| chosen.set(Some((Business::Purchase, Some(no.clone()))))>"选择"</button></td>
                                 <td>{m.material_no}</td><td>{m.reason}</td><td>{m.address}</td>
@@ -122,7 +122,7 @@ fn WithdrawalForm(home: WithdrawalHome, on_changed: Callback<()>) -> impl IntoVi
         {
             let (facts, card) = (facts.clone(), card.clone());
             move || chosen.get().map(|_| view! {
-                <housing::HousingForm facts=facts.clone() policy materials chosen card=card.clone() />
+                <housing::HousingForm facts=facts.clone() policy materials chosen card=card.clone() locked=housing_locked />
             })
         }
         <h2>"退休销户提取"</h2>

@@ -63,12 +63,9 @@ impl Business {
 }
 
 /// The 提取原因 of a material that may be drawn on it here (the others have a business of their
-/// own — 租房提取, 退休销户提取 — or are done at the counter).
-pub const MATERIAL_WITHDRAWAL_REASONS: [&str; 3] = [
-    "购买自住住房",
-    "建造、翻建、大修自住住房",
-    "偿还购房贷款本息",
-];
+/// own — 租房提取, 偿还贷款提取, whose limits a material must not lift, 退休销户提取 — or are
+/// done at the counter).
+pub const MATERIAL_WITHDRAWAL_REASONS: [&str; 2] = ["购买自住住房", "建造、翻建、大修自住住房"];
 
 /// 材料状态 of a material with nothing left (still 有效 in the back office's record).
 pub const MATERIAL_USED_UP: &str = "已用完";

@@ -121,7 +121,7 @@ fn rent_refusals_name_each_reason() {
         messages,
         [
             "账户状态须为正常（当前为封存）",
-            "须连续足额缴存满3个月，2017年11月没有缴存记录",
+            "须连续缴存满3个月，2017年11月没有缴存记录",
             "有未结清的住房公积金贷款，不能办理租房提取",
             "本市有登记在您名下的住房（长春市南关区****），不能办理租房提取",
             "本季度（第1季度）已办理租房提取4,500.00元，每季度限提取一次",
@@ -339,4 +339,15 @@ fn a_loan_in_arrears_and_a_missing_card_are_each_named() {
         Business::Repayment.title("偿还购房贷款本息"),
         "偿还贷款提取（按年）"
     );
+}
+
+#[test]
+fn a_year_before_keeps_the_end_of_a_month() {
+    // 2021-02-28 ends its month: a year before is 2020-02-29, so (2020-02-29, 2021-02-28] holds
+    // twelve due days on the 29th, not thirteen.
+    assert_eq!(year_before(day("2021-02-28")), day("2020-02-29"));
+    assert_eq!(year_before(day("2020-02-29")), day("2019-02-28"));
+    assert_eq!(year_before(day("2018-01-05")), day("2017-01-05"));
+    assert_eq!(year_before(day("2018-04-30")), day("2017-04-30"));
+    assert_eq!(year_before(day("2018-03-30")), day("2017-03-30"));
 }
