@@ -1,4 +1,5 @@
 use super::*;
+use crate::withdrawal::housing::FundingSource;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -151,20 +152,36 @@ fn rows_stored_before_the_typed_domain_still_read() {
             mode: AdjustMode::LowerPayment,
             new_remaining_periods: None,
             loan_version: 0,
+            // Stored before issue 14: paid by the citizen, nothing from the fund.
+            source: FundingSource::Own,
+            from_fund: Decimal::ZERO,
         })
     );
-    Request::from_stored(Settlement, r#"{"date":"2018-01-10","loan_version":3}"#).unwrap();
+    match Request::from_stored(Settlement, r#"{"date":"2018-01-10","loan_version":3}"#).unwrap() {
+        Request::Settlement(asked) => {
+            assert_eq!((asked.source, asked.from_fund), (FundingSource::Own, Decimal::ZERO))
+        }
+        other => panic!("{other:?}"),
+    }
     Request::from_stored(
         AdjustTerm,
         r#"{"new_remaining_periods":120,"loan_version":1}"#,
     )
     .unwrap();
     Request::from_stored(ChangeAccount, r#"{"new_account":"621****9999"}"#).unwrap();
-    Request::from_stored(
+    // A 退休销户提取 stored before issue 14 is still one, closing the account, on no material.
+    match Request::from_stored(
         Withdrawal,
         r#"{"reason":"离休、退休","close_account":true}"#,
     )
-    .unwrap();
+    .unwrap()
+    {
+        Request::Withdrawal(asked) => {
+            assert_eq!(asked.business, crate::withdrawal::housing::Business::Retirement);
+            assert!(asked.close_account && asked.material_no.is_none());
+        }
+        other => panic!("{other:?}"),
+    }
     assert_eq!(
         Figures::from_stored(Withdrawal, r#"{"amount":"73905.26","card":null}"#).unwrap(),
         Figures::Withdrawal(WithdrawalFigures {
