@@ -133,3 +133,38 @@ test.describe('购房、租房、偿还贷款提取', () => {
     expect(problems).toEqual([]);
   });
 });
+
+test('部分提前还本 paid from the fund first: the split on the page, in the confirmation and on the receipt', async ({ page }, testInfo) => {
+  const problems = watchPage(page);
+  const loan = (await loggedInTwin(page.request, DEMO.TONG_YI)).borrowerNos[0];
+  await page.goto(`/loans/${loan}/prepayment`);
+  await page.getByLabel('约定还款日期').selectOption({ label: '20180109' });
+  await page.getByLabel('提前还本金额').fill('50000');
+  await expect(page.getByText('公积金账户余额 35,218.60 元')).toBeVisible();
+  // 公积金余额 alone cannot pay 50,000 and its interest: said at the field, 提交 waits.
+  await page.getByLabel('资金来源').selectOption({ label: '公积金余额' });
+  await expect(page.getByText(/^公积金可用余额35,218.60元不足以支付/)).toBeVisible();
+  await expect(page.getByRole('button', { name: '提交' })).toBeDisabled();
+  await page.getByLabel('资金来源').selectOption({ label: '公积金余额和自有资金' });
+  const split = page.getByRole('table', { name: '支付金额' });
+  await expect(split.getByRole('row', { name: /^公积金余额支付/ })).toContainText('35,218.60');
+  const total = (await page.getByRole('table', { name: '试算结果' }).getByRole('row', { name: /^提前还款总额/ }).locator('td').innerText()).trim();
+  const own = (Number(total.replace(/,/g, '')) * 100 - 3521860) / 100;
+  const ownText = own.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  await expect(split.getByRole('row', { name: /^自有资金支付/ })).toContainText(ownText);
+  await keepScreenshot(page, testInfo, 'prepayment-fund');
+  await page.getByRole('button', { name: '提交' }).click();
+  const dialog = page.getByRole('dialog', { name: '确认部分提前还本' });
+  await expect(dialog.getByRole('row', { name: /^资金来源/ })).toContainText('公积金余额和自有资金');
+  await expect(dialog.getByRole('row', { name: /^公积金余额支付/ })).toContainText('35,218.60');
+  await dialog.getByRole('button', { name: '确定' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '部分提前还本：已预约' })).toBeVisible();
+  await page.getByRole('link', { name: '在业务进度查询中查看' }).click();
+  const entry = page.getByRole('listitem', { name: /^部分提前还本 / });
+  await entry.getByRole('link', { name: '打印回执' }).click();
+  const receipt = page.getByRole('table', { name: '业务回执' });
+  await expect(receipt.getByRole('row', { name: /^资金来源/ })).toContainText('公积金余额和自有资金');
+  await expect(receipt.getByRole('row', { name: /^公积金余额支付/ })).toContainText('35,218.60');
+  await expect(receipt.getByRole('row', { name: /^自有资金支付/ })).toContainText(ownText);
+  expect(problems).toEqual([]);
+});

@@ -76,7 +76,7 @@ pub fn Funding(
             <span class="field__error" role="alert">{error}</span>
         </div>
         <Show when=move || source.get() != FundingSource::Own>
-            <FiguresTable label="资金来源" rows />
+            <FiguresTable label="支付金额" rows />
         </Show>
     }
 }
