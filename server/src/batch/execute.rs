@@ -501,7 +501,7 @@ async fn apply(
                     amount_fen,
                     date,
                     &id,
-                    application_no,
+                    Some(application_no),
                 )
                 .await?;
             } else {
@@ -565,7 +565,7 @@ async fn debit_fund(
         debit.amount_fen,
         date,
         id,
-        application_no,
+        Some(application_no),
     )
     .await?;
     Ok(true)
@@ -574,14 +574,14 @@ async fn debit_fund(
 /// The 提取 row of a payment out of the fund (after a 期初余额 of the balance paid out of, for a
 /// member without a 缴存明细 yet). The member's row is locked by the caller's update: the next
 /// seq is this one's.
-async fn fund_rows(
+pub(crate) async fn fund_rows(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     personal_account: &str,
     balance_fen: i64,
     amount_fen: i64,
     date: NaiveDate,
     id: &str,
-    application_no: &str,
+    application_no: Option<&str>,
 ) -> Result<()> {
     sqlx::query(
         "INSERT INTO fund_transactions (id, personal_account, seq, txn_date, kind, amount_fen, \

@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::loan::store;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use execute::execute;
+pub(crate) use execute::fund_rows;
 use shared::application::{ApplicationKind, ApplicationStatus};
 use shared::policy::Policy;
 use sqlx::Row;
@@ -26,6 +27,8 @@ pub struct Report {
     pub rejected: usize,
     /// Failed and rolled back: still open, executed by the next run.
     pub failed: usize,
+    /// Installments paid by 按月对冲.
+    pub offsets: usize,
 }
 
 /// Called inside each application's transaction after its writes, before the commit: tests inject
@@ -93,7 +96,10 @@ pub async fn run(
             report.failed += part.failed;
         }
     }
-    tracing::info!(%date, done = report.done, rejected = report.rejected, failed = report.failed, "batch finished");
+    // 按月对冲 after the applications: a prepayment executed today changes the installment first.
+    report.offsets = crate::withdrawal::offset::run(db, policy, date, now).await?;
+    tracing::info!(%date, done = report.done, rejected = report.rejected, failed = report.failed,
+        offsets = report.offsets, "batch finished");
     Ok(report)
 }
 

@@ -33,6 +33,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(reserve::settlement))
         .routes(routes!(reserve::adjust_term))
         .routes(routes!(change::repayment_account))
+        .routes(routes!(crate::withdrawal::offset::sign_or_cancel))
 }
 
 #[utoipa::path(
@@ -86,6 +87,9 @@ async fn detail(
         arrears: loan.arrears,
         repayment_card: record.card_view(&state.key),
         engine: loan.clone(),
+        offset: Some(
+            crate::withdrawal::offset::loan_view(&state, &user.personal_account, &record).await?,
+        ),
     }))
 }
 

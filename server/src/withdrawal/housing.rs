@@ -125,6 +125,12 @@ pub async fn facts(
             })
         }
     };
+    let offset_signed = match &loan {
+        Some(l) => super::offset::signed(&mut *conn, &l.borrower_no)
+            .await?
+            .is_some(),
+        None => false,
+    };
     let paid = paid_withdrawals(conn, personal_account).await?;
     let quarter = (date.year(), shared::withdrawal::housing::quarter(date));
     let facts = &record.facts;
@@ -152,6 +158,7 @@ pub async fn facts(
             .filter(|(b, _, _)| *b == Business::Repayment)
             .map(|(_, d, _)| *d)
             .max(),
+        offset_signed,
     })
 }
 

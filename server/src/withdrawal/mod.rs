@@ -33,6 +33,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 pub mod housing;
+pub mod offset;
 
 /// What the fund records of a member that a withdrawal needs.
 #[derive(Debug, Clone)]

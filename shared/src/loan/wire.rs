@@ -81,6 +81,9 @@ pub struct LoanDetail {
     pub arrears: Decimal,
     pub repayment_card: CardView,
     pub engine: Loan,
+    /// 按月对冲 (own loans only; none when not known to this answer).
+    #[serde(default)]
+    pub offset: Option<crate::withdrawal::offset::OffsetView>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

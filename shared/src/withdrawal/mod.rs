@@ -5,6 +5,7 @@
 //! statutory gradual rise in force since 2025-01-01 instead. Every unmet condition is reported.
 
 pub mod housing;
+pub mod offset;
 
 use crate::account::Gender;
 use crate::date::add_months_on_day;

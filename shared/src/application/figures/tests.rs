@@ -159,7 +159,10 @@ fn rows_stored_before_the_typed_domain_still_read() {
     );
     match Request::from_stored(Settlement, r#"{"date":"2018-01-10","loan_version":3}"#).unwrap() {
         Request::Settlement(asked) => {
-            assert_eq!((asked.source, asked.from_fund), (FundingSource::Own, Decimal::ZERO))
+            assert_eq!(
+                (asked.source, asked.from_fund),
+                (FundingSource::Own, Decimal::ZERO)
+            )
         }
         other => panic!("{other:?}"),
     }
@@ -177,7 +180,10 @@ fn rows_stored_before_the_typed_domain_still_read() {
     .unwrap()
     {
         Request::Withdrawal(asked) => {
-            assert_eq!(asked.business, crate::withdrawal::housing::Business::Retirement);
+            assert_eq!(
+                asked.business,
+                crate::withdrawal::housing::Business::Retirement
+            );
             assert!(asked.close_account && asked.material_no.is_none());
         }
         other => panic!("{other:?}"),

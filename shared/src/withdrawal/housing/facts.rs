@@ -105,6 +105,9 @@ pub struct HousingFacts {
     pub loan: Option<LoanFacts>,
     /// The last 偿还贷款提取（按年） paid.
     pub repayment_last_drawn: Option<NaiveDate>,
+    /// 按月对冲 is signed on the loan (按年 is then refused).
+    #[serde(default)]
+    pub offset_signed: bool,
 }
 
 fn refuse(code: &str, message: String) -> ApiError {
@@ -165,6 +168,14 @@ pub fn allowance_for(
                 facts.date,
                 policy,
             );
+            let ruled = match (ruled, facts.offset_signed) {
+                (ruled, false) => ruled,
+                (Ok(_), true) => Err(vec![crate::withdrawal::offset::yearly_while_signed()]),
+                (Err(mut errors), true) => {
+                    errors.push(crate::withdrawal::offset::yearly_while_signed());
+                    Err(errors)
+                }
+            };
             match loan.filter(|l| l.arrears > Decimal::ZERO) {
                 Some(l) => {
                     let arrears = refuse(

@@ -212,6 +212,7 @@ fn feng_qi() -> HousingFacts {
         rent_drawn_this_quarter: Decimal::ZERO,
         loan: None,
         repayment_last_drawn: None,
+        offset_signed: false,
     }
 }
 
@@ -350,4 +351,25 @@ fn a_year_before_keeps_the_end_of_a_month() {
     assert_eq!(year_before(day("2018-01-05")), day("2017-01-05"));
     assert_eq!(year_before(day("2018-04-30")), day("2017-04-30"));
     assert_eq!(year_before(day("2018-03-30")), day("2017-03-30"));
+}
+
+#[test]
+fn yearly_repayment_is_refused_while_the_monthly_offset_is_signed() {
+    let facts = HousingFacts {
+        loan: Some(LoanFacts {
+            borrower_no: "2015000211".into(),
+            open: true,
+            balance: d("646609.84"),
+            arrears: Decimal::ZERO,
+            paid_last_12_months: d("40349.76"),
+        }),
+        offset_signed: true,
+        ..feng_qi()
+    };
+    let errors =
+        allowance_for(Business::Repayment, None, &facts, &HousingPolicy::default()).unwrap_err();
+    assert_eq!(
+        why_not(&errors),
+        "已签约按月对冲，不能同时办理按年偿还贷款提取（可先解约）。"
+    );
 }
