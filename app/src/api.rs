@@ -347,6 +347,17 @@ pub async fn submit_housing(
     submit("/withdrawal/housing", body).await
 }
 
+pub async fn offset(
+    borrower_no: &str,
+    sign: bool,
+) -> Result<shared::withdrawal::offset::OffsetView, ApiError> {
+    post(
+        &format!("/loans/{borrower_no}/offset"),
+        &shared::withdrawal::offset::OffsetRequest { sign },
+    )
+    .await
+}
+
 pub async fn progress() -> Result<Vec<Progress>, ApiError> {
     get("/progress").await
 }

@@ -168,3 +168,31 @@ test('部分提前还本 paid from the fund first: the split on the page, in the
   await expect(receipt.getByRole('row', { name: /^自有资金支付/ })).toContainText(ownText);
   expect(problems).toEqual([]);
 });
+
+test('按月对冲 on 贷款详情: signed from the next due date, 按年 then refused on 提取, survives Reload, and 解约', async ({ page }, testInfo) => {
+  const problems = watchPage(page);
+  const loan = (await loggedInTwin(page.request, DEMO.TONG_YI)).borrowerNos[0];
+  await page.goto(`/loans/${loan}`);
+  const offsetBox = page.getByRole('region', { name: '偿还贷款提取（按月对冲）' });
+  await expect(offsetBox).toContainText('未签约');
+  const next = offsetBox.getByRole('definition');
+  await expect(offsetBox.getByLabel('下期扣款')).toContainText('20180128');
+  await expect(offsetBox.getByLabel('下期扣款')).toContainText('3,362.48');
+  expect(await next.count()).toBeGreaterThan(0);
+  await offsetBox.getByRole('button', { name: '签约按月对冲' }).click();
+  const dialog = page.getByRole('dialog', { name: '确认按月对冲' });
+  await expect(dialog.getByRole('row', { name: /^办理事项/ })).toContainText('签约');
+  await dialog.getByRole('button', { name: '确定' }).click();
+  await expect(offsetBox).toContainText('已签约，自20180128起每期还款先从公积金账户余额扣划');
+  await keepScreenshot(page, testInfo, 'offset-signed');
+  await page.reload();
+  await expect(offsetBox).toContainText('已签约，自20180128起');
+  await openWithdrawal(page);
+  await expect(offer(page, '偿还贷款提取（按年）')).toContainText('已签约按月对冲，不能同时办理按年偿还贷款提取（可先解约）。');
+  await page.goBack();
+  await offsetBox.getByRole('button', { name: '解约' }).click();
+  await page.getByRole('dialog', { name: '确认按月对冲' }).getByRole('button', { name: '确定' }).click();
+  await expect(offsetBox).toContainText('未签约');
+  await expect(offsetBox.getByRole('status')).toHaveText('已解约按月对冲。');
+  expect(problems).toEqual([]);
+});

@@ -65,6 +65,9 @@ pub fn Detail() -> impl IntoView {
                             <dl class="facts facts--two">
                                 {rows.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
                             </dl>
+                            {d.offset.clone().map(|view| view! {
+                                <super::offset::Offset borrower_no=s.borrower_no.clone() view />
+                            })}
                         }.into_any()
                     }
                 })}

@@ -8,6 +8,7 @@ pub mod chart;
 pub mod detail;
 mod funding;
 mod list;
+mod offset;
 mod prepayment;
 mod settlement;
 
