@@ -197,6 +197,10 @@ pub struct ImportArgs {
     /// gets exactly the file's records.
     #[arg(long)]
     pub properties: Option<PathBuf>,
+    /// 提取材料 CSV (material_no, personal_account, reason, address, limit, remaining, status
+    /// 有效/失效): each put in place by its number — added, or its figures and status replaced.
+    #[arg(long)]
+    pub materials: Option<PathBuf>,
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://hpf.db?mode=rwc")]
     pub database_url: String,
     /// The data key (64 hex digits) the personal data is sealed with.

@@ -88,6 +88,7 @@ pub async fn run(cli: Cli) -> Result<bool, Failure> {
                 loans: args.loans.as_deref(),
                 deposits: args.deposits.as_deref(),
                 properties: args.properties.as_deref(),
+                materials: args.materials.as_deref(),
             };
             let rates = load_rules(&args.policy)?.1.deposit_rates;
             let result = import::run(&db, &key, &rates, files).await;

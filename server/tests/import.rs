@@ -3,72 +3,11 @@
 
 mod common;
 
-use common::{fresh_database_url, stores, temp_dir};
+use common::import::{
+    data_key, id, import, import_files, import_with, DEPOSITS_HEADER, LOANS_HEADER, MEMBERS_HEADER,
+};
+use common::{fresh_database_url, stores};
 use server::db::Db;
-use std::process::Command;
-
-/// An 18-character ID number with its GB 11643 check character (the rule's own tests are in
-/// `shared::account`).
-fn id(first17: &str) -> String {
-    format!(
-        "{first17}{}",
-        shared::account::id_check_char(first17).unwrap()
-    )
-}
-
-const MEMBERS_HEADER: &str = "personal_account,name,id_number,phone,unit_account,unit_name,account_status,balance,card_bank,card_number,card_status";
-const DEPOSITS_HEADER: &str =
-    "personal_account,date,kind,period,unit_amount,personal_amount,amount,balance";
-const LOANS_HEADER: &str = "borrower_no,personal_account,status,disbursement_date,amount,term_months,balance,loan_type,house_address,annual_rate,method,remaining_periods,monthly_payment,last_due_date,maturity_date,arrears,repay_card_bank,repay_card_number";
-
-/// A data key in a file, as the back office keeps it.
-fn data_key() -> (std::path::PathBuf, server::protect::DataKey) {
-    let hex = server::protect::DataKey::generate_hex();
-    let path = temp_dir("hpf_import_key").join("hpf-data.key");
-    std::fs::write(&path, &hex).unwrap();
-    (path, server::protect::DataKey::from_hex(&hex).unwrap())
-}
-
-fn import(url: &str, key: &std::path::Path, members: &str, loans: &str) -> (bool, String, String) {
-    import_files(url, key, &[("members", members), ("loans", loans)])
-}
-
-fn import_with(
-    url: &str,
-    key: &std::path::Path,
-    members: &str,
-    loans: &str,
-    deposits: Option<&str>,
-) -> (bool, String, String) {
-    let mut files = vec![("members", members), ("loans", loans)];
-    files.extend(deposits.map(|d| ("deposits", d)));
-    import_files(url, key, &files)
-}
-
-/// `hpf import` with each (kind, content) written to `<kind>.csv` and passed as `--<kind>`.
-fn import_files(
-    url: &str,
-    key: &std::path::Path,
-    files: &[(&str, &str)],
-) -> (bool, String, String) {
-    let dir = temp_dir("hpf_import");
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hpf"));
-    command
-        .args(["import", "--database-url", url, "--log-level", "warn"])
-        .arg("--data-key-file")
-        .arg(key);
-    for (kind, content) in files {
-        let path = dir.join(format!("{kind}.csv"));
-        std::fs::write(&path, content).unwrap();
-        command.arg(format!("--{kind}")).arg(path);
-    }
-    let output = command.output().unwrap();
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
 
 async fn counts(db: &Db) -> (i64, i64) {
     let members: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM members")
@@ -161,7 +100,7 @@ async fn a_file_with_bad_rows_is_refused_whole_and_a_good_one_loads() {
         assert!(ok, "{stderr}");
         assert_eq!(
             stdout.trim(),
-            "imported 2 member(s), 1 loan(s), 1 deposit row(s) and 0 property record(s)"
+            "imported 2 member(s), 1 loan(s), 1 deposit row(s), 0 property record(s) and 0 material(s)"
         );
         assert_eq!(counts(&db).await, (before.0 + 1, before.1 + 1));
         let (balance, gender, birth): (i64, String, String) = sqlx::query_as(
@@ -418,7 +357,7 @@ async fn property_records_are_checked_and_replace_a_persons_records() {
             "id_number,address\n{sun},长春市南关区人民大街100号\n{sun},长春市朝阳区2号\n{zhou},长春市绿园区3号\n"
         ));
         assert!(ok, "{stderr}");
-        assert!(stdout.contains("and 3 property record(s)"), "{stdout}");
+        assert!(stdout.contains(", 3 property record(s)"), "{stdout}");
         let held = records(&db, sun.clone()).await;
         assert_eq!(held.len(), 2);
         assert_eq!(key.open(&held[0].0).unwrap(), sun);

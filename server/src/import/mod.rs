@@ -3,12 +3,13 @@
 //! 缴存明细 (a member's rows in the file follow the rows already held, and the history must end at
 //! the member's balance; a balance changed without the rows that explain it is refused), and
 //! replaces the property records (who owns a house in the city) of each person `--properties`
-//! names. Every row is checked first — with the
+//! names, and puts the 提取材料 of `--materials` in place by number. Every row is checked first — with the
 //! same `shared` rules the hall uses (证件号码 check digit, 手机号, amounts, the engine's loan
 //! sanity) — and every invalid row is reported with its line number and reason; if any row is
 //! invalid nothing is imported. The writes run in one transaction.
 
 mod deposits;
+mod materials;
 mod rows;
 
 use crate::db::Db;
@@ -93,14 +94,16 @@ pub struct Summary {
     pub deposits: usize,
     /// Property records.
     pub properties: usize,
+    /// 提取材料.
+    pub materials: usize,
 }
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "imported {} member(s), {} loan(s), {} deposit row(s) and {} property record(s)",
-            self.members, self.loans, self.deposits, self.properties
+            "imported {} member(s), {} loan(s), {} deposit row(s), {} property record(s) and {} material(s)",
+            self.members, self.loans, self.deposits, self.properties, self.materials
         )
     }
 }
@@ -112,6 +115,7 @@ pub struct Files<'a> {
     pub loans: Option<&'a Path>,
     pub deposits: Option<&'a Path>,
     pub properties: Option<&'a Path>,
+    pub materials: Option<&'a Path>,
 }
 
 /// Checks the files, then writes everything in one transaction. `Ok(Err(rows))` lists every
@@ -127,6 +131,7 @@ pub async fn run(
         loans,
         deposits,
         properties,
+        materials,
     } = files;
     let today = crate::clock::Clock::real().local_now().date();
     let mut errors = Vec::new();
@@ -215,19 +220,32 @@ pub async fn run(
         Some(path) => check_properties(path, today, &mut errors),
         None => Vec::new(),
     };
+    let material_rows = match materials {
+        Some(path) => materials::check(path, &known, &mut errors),
+        None => Vec::new(),
+    };
     if !errors.is_empty() {
         errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         return Ok(Err(errors));
     }
     let loans: Vec<LoanRow> = loan_rows.into_iter().map(|(_, _, row)| row).collect();
-    write(db, key, &member_rows, &loans, &histories, &property_rows)
-        .await
-        .map_err(|e| format!("the import failed and was rolled back: {e}"))?;
+    write(
+        db,
+        key,
+        &member_rows,
+        &loans,
+        &histories,
+        &property_rows,
+        &material_rows,
+    )
+    .await
+    .map_err(|e| format!("the import failed and was rolled back: {e}"))?;
     Ok(Ok(Summary {
         members: member_rows.len(),
         loans: loans.len(),
         deposits: histories.iter().map(|h| h.rows.len()).sum(),
         properties: property_rows.len(),
+        materials: material_rows.len(),
     }))
 }
 
@@ -238,6 +256,7 @@ async fn write(
     loans: &[LoanRow],
     histories: &[History],
     properties: &[(String, String)],
+    material_rows: &[materials::MaterialRow],
 ) -> Result<()> {
     let now = chrono::Utc::now().to_rfc3339();
     let mut tx = db.pool.begin().await?;
@@ -374,6 +393,7 @@ async fn write(
         .execute(&mut *tx)
         .await?;
     }
+    materials::write(&mut tx, material_rows, &now).await?;
     // Inside the transaction, whatever ran meanwhile (a withdrawal executed by the end-of-day
     // run): every member touched has a 缴存明细 that ends at the balance, or none.
     let touched: std::collections::BTreeSet<&str> = members

@@ -4,6 +4,7 @@
 
 pub mod batch;
 pub mod citizen;
+pub mod import;
 pub mod loans;
 
 use server::clock::Clock;

@@ -20,7 +20,12 @@ pub fn Offset(borrower_no: String, view: OffsetView) -> impl IntoView {
             let mut rows = vec![("业务名称", "偿还贷款提取（按月对冲）".to_owned())];
             rows.push((
                 "办理事项",
-                if v.starts_on.is_none() { "签约" } else { "解约" }.to_owned(),
+                if v.starts_on.is_none() {
+                    "签约"
+                } else {
+                    "解约"
+                }
+                .to_owned(),
             ));
             if let Some(next) = &v.next {
                 rows.push(("下一约定还款日", compact(next.due_date)));
@@ -36,7 +41,12 @@ pub fn Offset(borrower_no: String, view: OffsetView) -> impl IntoView {
                 Ok(fresh) => {
                     message.set(Some((
                         true,
-                        if sign { "已签约按月对冲。" } else { "已解约按月对冲。" }.into(),
+                        if sign {
+                            "已签约按月对冲。"
+                        } else {
+                            "已解约按月对冲。"
+                        }
+                        .into(),
                     )));
                     state.set(fresh);
                 }
