@@ -167,6 +167,7 @@ async fn main() {
                 loans: Some(&loans),
                 deposits: None,
                 properties: None,
+                materials: None,
             },
         )
         .await

@@ -111,6 +111,7 @@ async fn main() {
                 loans: Some(&loans),
                 deposits: None,
                 properties: None,
+                materials: None,
             },
         )
         .await

@@ -155,14 +155,14 @@ async fn withdrawal_outcome(
     } else {
         // The rules again, on what the fund holds now, at the run's business date.
         let facts = withdrawal::housing::facts(
-            &mut **tx,
+            tx,
             &member,
             personal_account,
             date,
             policy.housing.rent_recent_deposit_months,
         )
         .await?;
-        let materials = withdrawal::materials_in(&mut **tx, personal_account).await?;
+        let materials = withdrawal::materials_in(tx, personal_account).await?;
         let material = match withdrawal::housing::chosen(&materials, asked.material_no.as_deref()) {
             Ok(material) => material,
             Err(_) => return Ok(Outcome::Rejected("所选提取材料已不存在，提取未执行".into())),
