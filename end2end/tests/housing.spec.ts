@@ -98,6 +98,11 @@ test.describe('购房、租房、偿还贷款提取', () => {
     await expect(page.getByRole('status').filter({ hasText: '租房提取：受理中' })).toBeVisible();
     await page.getByRole('link', { name: '在业务进度查询中查看' }).click();
     const entry = page.getByRole('listitem', { name: /^租房提取 / });
+    await entry.getByRole('link', { name: '打印回执' }).click();
+    const receipt = page.getByRole('table', { name: '业务回执' });
+    await expect(receipt.getByRole('row', { name: /^提取原因/ })).toContainText('租赁自住住房');
+    await expect(receipt.getByRole('row', { name: /^提取金额/ })).toContainText('4,500.00');
+    await page.goBack();
     await entry.getByRole('button', { name: '撤销' }).click();
     await page.getByRole('dialog', { name: '确认撤销' }).getByRole('button', { name: '确定' }).click();
     await expect(entry).toContainText('已撤销');
@@ -130,6 +135,14 @@ test.describe('购房、租房、偿还贷款提取', () => {
     await form.getByRole('button', { name: '提交' }).click();
     await page.getByRole('dialog', { name: '确认提取' }).getByRole('button', { name: '确定' }).click();
     await expect(page.getByRole('status').filter({ hasText: '偿还贷款提取（按年）：受理中' })).toBeVisible();
+    await page.getByRole('link', { name: '在业务进度查询中查看' }).click();
+    const entry = page.getByRole('listitem', { name: /^偿还贷款提取（按年） / });
+    await expect(entry).toContainText('受理中');
+    await entry.getByRole('link', { name: '打印回执' }).click();
+    const receipt = page.getByRole('table', { name: '业务回执' });
+    await expect(receipt.getByRole('row', { name: /^业务名称/ })).toContainText('偿还贷款提取（按年）');
+    await expect(receipt.getByRole('row', { name: /^提取原因/ })).toContainText('偿还购房贷款本息');
+    await expect(receipt.getByRole('row', { name: /^提取金额/ })).toContainText('35,218.60');
     expect(problems).toEqual([]);
   });
 });

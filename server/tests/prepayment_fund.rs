@@ -213,3 +213,50 @@ async fn a_failure_in_the_middle_leaves_both_accounts_untouched() {
         assert!(fund_fen(&app).await < 3_521_860);
     }
 }
+
+/// 提前结清贷款 with 资金来源 both: the fund's whole balance and the rest from the citizen; on the
+/// date the loan is 结清 and the fund at 0, in one run. (A policy whose blackout is elsewhere, so
+/// January may be settled.)
+#[tokio::test]
+async fn a_settlement_takes_the_whole_fund_first() {
+    for store in stores() {
+        let policy: Policy = serde_json::from_str(
+            r#"{"settlement_blackout": {"from": {"month": 12, "day": 30}, "to": {"month": 1, "day": 3}}}"#,
+        )
+        .unwrap();
+        let app = app(store, TEN, policy.clone()).await;
+        let tong = logged_in(&app, tong_yi()).await;
+        let (_, context) = tong.get("/api/loans/2015000211/context").await;
+        let date = context["settlement_dates"][0].as_str().unwrap().to_owned();
+        let loan = engine_loan(&tong, "2015000211").await;
+        let shown = shared::loan::trial::settlement(&loan, date.parse().unwrap()).unwrap();
+        let body = |source: &str, n: usize| serde_json::json!({"date": date, "shown": shown, "idempotency_key": key(n), "source": source});
+        let (status, refused) = tong
+            .post("/api/loans/2015000211/settlement", &body("fund", 1))
+            .await;
+        assert_eq!(
+            (status, refused["field"].as_str()),
+            (422, Some("source")),
+            "{refused}"
+        );
+        let (status, accepted) = tong
+            .post("/api/loans/2015000211/settlement", &body("both", 2))
+            .await;
+        assert_eq!(status, 200, "{accepted}");
+        let no = accepted["application_no"].as_str().unwrap().to_owned();
+        let (_, progress) = tong.get(&format!("/api/progress/{no}")).await;
+        assert_eq!(
+            receipt_row(&progress, "公积金余额支付").as_deref(),
+            Some("35,218.60")
+        );
+        let own = shown.total - rust_decimal::Decimal::new(3_521_860, 2);
+        assert_eq!(
+            receipt_row(&progress, "自有资金支付"),
+            Some(shared::money::format_thousands(own))
+        );
+        assert_eq!(batch(&app, &policy, &date).await.done, 1);
+        let (balance, _, _, _, status) = loan_figures(&app, "2015000211").await;
+        assert_eq!((balance, status.as_str()), (0, "settled"));
+        assert_eq!(fund_fen(&app).await, 0);
+    }
+}
