@@ -133,7 +133,8 @@ async fn both_sources_take_the_fund_first_and_the_rest_from_the_citizen() {
     }
 }
 
-/// The fund pays its part on the date or not at all: spent meanwhile (a 偿还贷款提取 paid first),
+/// The fund pays its part on the date or not at all: the balance lowered meanwhile by the back
+/// office (a 转出 of 30,000 recorded on 2018-01-06, 明细 and balance together, as an import does),
 /// the prepayment closes 未通过 with the reason and neither account moves.
 #[tokio::test]
 async fn a_fund_spent_before_the_date_refuses_the_whole_prepayment() {
@@ -141,14 +142,22 @@ async fn a_fund_spent_before_the_date_refuses_the_whole_prepayment() {
         let app = app(store, TEN, Policy::default()).await;
         let tong = logged_in(&app, tong_yi()).await;
         let (_, prepay) = reserve(&tong, "10000", "fund", 1).await;
-        let (status, drawn) = tong
-            .post(
-                "/api/withdrawal/housing",
-                &serde_json::json!({"business": "repayment", "amount": "30000", "idempotency_key": key(2)}),
-            )
-            .await;
-        assert_eq!(status, 200, "{drawn}");
-        assert_eq!(batch(&app, &Policy::default(), "2018-01-05").await.done, 1);
+        let mut tx = app.db.pool.begin().await.unwrap();
+        sqlx::query(
+            "INSERT INTO fund_transactions (id, personal_account, seq, txn_date, kind, amount_fen, balance_after_fen) \
+             SELECT 'out-1', personal_account, MAX(seq) + 1, '2018-01-06', 'transfer_out', 3000000, 521860 \
+             FROM fund_transactions WHERE personal_account = $1 GROUP BY personal_account",
+        )
+        .bind(TONG)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        sqlx::query("UPDATE members SET balance_fen = 521860 WHERE personal_account = $1")
+            .bind(TONG)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
         let before = loan_figures(&app, "2015000211").await;
         let report = batch(&app, &Policy::default(), "2018-01-09").await;
         assert_eq!((report.done, report.rejected), (0, 1), "{report:?}");
@@ -257,6 +266,65 @@ async fn a_settlement_takes_the_whole_fund_first() {
         assert_eq!(batch(&app, &policy, &date).await.done, 1);
         let (balance, _, _, _, status) = loan_figures(&app, "2015000211").await;
         assert_eq!((balance, status.as_str()), (0, "settled"));
+        assert_eq!(fund_fen(&app).await, 0);
+    }
+}
+
+/// What the fund has promised is not promised twice: with a prepayment reserved that the fund pays,
+/// 偿还贷款提取 offers only what is left (and refuses more), the trial page's 公积金可用余额 says the
+/// same, and 按月对冲 cannot be signed while a 按年 withdrawal is 受理中.
+#[tokio::test]
+async fn a_promised_balance_is_not_offered_again() {
+    for store in stores() {
+        let app = app(store, TEN, Policy::default()).await;
+        let tong = logged_in(&app, tong_yi()).await;
+        let (status, reserved) = reserve(&tong, "10000", "fund", 1).await;
+        assert_eq!(status, 200, "{reserved}");
+        let total: rust_decimal::Decimal = reserved["amount"].as_str().unwrap().parse().unwrap();
+        let left = rust_decimal::Decimal::new(3_521_860, 2) - total;
+        let (_, home) = tong.get("/api/withdrawal").await;
+        assert_eq!(home["housing"]["committed"], total.to_string());
+        let (_, context) = tong.get("/api/loans/2015000211/context").await;
+        assert_eq!(context["fund_balance"], left.to_string());
+        let (status, over) = tong
+            .post(
+                "/api/withdrawal/housing",
+                &serde_json::json!({"business": "repayment", "amount": "35218.60", "idempotency_key": key(2)}),
+            )
+            .await;
+        assert_eq!(
+            (status, over["field"].as_str()),
+            (422, Some("amount")),
+            "{over}"
+        );
+        assert_eq!(
+            over["message"],
+            format!(
+                "提取金额不能超过可提取金额{}元",
+                shared::money::format_thousands(left)
+            )
+        );
+        let (status, drawn) = tong
+            .post(
+                "/api/withdrawal/housing",
+                &serde_json::json!({"business": "repayment", "amount": left.to_string(), "idempotency_key": key(3)}),
+            )
+            .await;
+        assert_eq!(status, 200, "{drawn}");
+        let (status, refused) = tong
+            .post(
+                "/api/loans/2015000211/offset",
+                &serde_json::json!({"sign": true}),
+            )
+            .await;
+        assert_eq!(
+            (status, refused["code"].as_str()),
+            (422, Some("yearly_pending")),
+            "{refused}"
+        );
+        // Both promises are kept: the withdrawal today, the prepayment on its date; the fund is empty.
+        assert_eq!(batch(&app, &Policy::default(), "2018-01-05").await.done, 1);
+        assert_eq!(batch(&app, &Policy::default(), "2018-01-09").await.done, 1);
         assert_eq!(fund_fen(&app).await, 0);
     }
 }

@@ -50,6 +50,12 @@ pub fn Modal(
                         if let Some(first) = focusables(&root).first() {
                             let _ = first.focus();
                         }
+                        // Focusing the first control (often 确定, at the bottom) scrolls a tall
+                        // dialog down: it opens at its top, the title and figures in view.
+                        root.set_scroll_top(0);
+                        if let Some(backdrop) = root.parent_element() {
+                            backdrop.set_scroll_top(0);
+                        }
                         true
                     }
                     _ => focused,

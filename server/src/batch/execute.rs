@@ -160,6 +160,8 @@ async fn withdrawal_outcome(
             personal_account,
             date,
             policy.housing.rent_recent_deposit_months,
+            // The run pays in order on the balance as it is: nothing is counted out of it.
+            false,
         )
         .await?;
         let materials = withdrawal::materials_in(tx, personal_account).await?;

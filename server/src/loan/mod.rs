@@ -187,8 +187,13 @@ async fn context(
             .bind(&user.personal_account)
             .fetch_optional(&state.db.pool)
             .await?;
+    let (committed, _) = {
+        let mut conn = state.db.pool.acquire().await?;
+        crate::withdrawal::housing::commitments(&mut conn, &user.personal_account).await?
+    };
     Ok(Json(TrialContext {
-        fund_balance: fund_balance.map(shared::money::from_fen),
+        fund_balance: fund_balance.map(|b| shared::money::from_fen((b - committed).max(0))),
+        fund_committed: shared::money::from_fen(committed),
         housing: policy.housing,
         business_date: now.date(),
         business_time: now.format("%Y-%m-%d %H:%M").to_string(),

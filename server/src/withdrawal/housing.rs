@@ -62,6 +62,42 @@ async fn paid_withdrawals(
     Ok(paid)
 }
 
+/// What the fund has already promised for the member: withdrawals 受理中 and the fund's part of
+/// prepayments reserved (in fen), and whether a 按年 repayment withdrawal is among them.
+pub async fn commitments(
+    conn: &mut sqlx::AnyConnection,
+    personal_account: &str,
+) -> Result<(i64, bool)> {
+    let rows = sqlx::query(
+        "SELECT application_no, kind, request_json, amount_fen FROM applications \
+         WHERE personal_account = $1 AND status IN ('reserved', 'accepted') \
+         AND kind IN ('withdrawal', 'partial_prepayment', 'settlement')",
+    )
+    .bind(personal_account)
+    .fetch_all(&mut *conn)
+    .await?;
+    let (mut fen, mut yearly) = (0i64, false);
+    for row in &rows {
+        let no: String = row.try_get("application_no")?;
+        let kind = crate::db::parse_enum("applications.kind", &row.try_get::<String, _>("kind")?)?;
+        let request = Request::from_stored(kind, &row.try_get::<String, _>("request_json")?)
+            .map_err(|e| Error::Internal(format!("application {no}: {}", e.message)))?;
+        let part = match request {
+            Request::Withdrawal(asked) => {
+                yearly |= asked.business == Business::Repayment;
+                row.try_get::<Option<i64>, _>("amount_fen")?.unwrap_or(0)
+            }
+            Request::PartialPrepayment(asked) => {
+                shared::money::to_fen(asked.from_fund).unwrap_or(0)
+            }
+            Request::Settlement(asked) => shared::money::to_fen(asked.from_fund).unwrap_or(0),
+            _ => 0,
+        };
+        fen = fen.saturating_add(part);
+    }
+    Ok((fen, yearly))
+}
+
 /// What the housing withdrawals need of the member on `date`, read through `conn` (a pooled
 /// connection, or the batch's transaction).
 pub async fn facts(
@@ -70,6 +106,7 @@ pub async fn facts(
     personal_account: &str,
     date: NaiveDate,
     policy_months: u32,
+    count_commitments: bool,
 ) -> Result<HousingFacts> {
     let first_of_month = date.with_day(1).unwrap_or(date);
     let back = 1 + i32::try_from(policy_months).unwrap_or(i32::MAX).min(1200);
@@ -131,6 +168,11 @@ pub async fn facts(
             .is_some(),
         None => false,
     };
+    let committed = if count_commitments {
+        commitments(&mut *conn, personal_account).await?.0
+    } else {
+        0
+    };
     let paid = paid_withdrawals(conn, personal_account).await?;
     let quarter = (date.year(), shared::withdrawal::housing::quarter(date));
     let facts = &record.facts;
@@ -159,6 +201,7 @@ pub async fn facts(
             .map(|(_, d, _)| *d)
             .max(),
         offset_signed,
+        committed: from_fen(committed),
     })
 }
 
@@ -239,6 +282,7 @@ pub(super) async fn submit_housing(
         personal_account,
         now.date(),
         state.policy.housing.rent_recent_deposit_months,
+        true,
     )
     .await?;
     drop(conn);
@@ -298,7 +342,14 @@ pub async fn fund_share(
     .await?
     .ok_or_else(Error::not_found)?;
     let balance = if status == "closed" { 0 } else { balance };
-    split(total, source, from_fen(balance), &state.policy.housing)
-        .map(|s| s.from_fund)
-        .map_err(Error::bad_request)
+    let mut conn = state.db.pool.acquire().await?;
+    let (committed, _) = commitments(&mut conn, personal_account).await?;
+    split(
+        total,
+        source,
+        from_fen((balance - committed).max(0)),
+        &state.policy.housing,
+    )
+    .map(|s| s.from_fund)
+    .map_err(Error::bad_request)
 }

@@ -146,6 +146,7 @@ async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Json<W
         &user.personal_account,
         now.date(),
         state.policy.housing.rent_recent_deposit_months,
+        true,
     )
     .await?;
     drop(conn);

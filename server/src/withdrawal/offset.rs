@@ -60,11 +60,14 @@ pub async fn loan_view(
 ) -> Result<OffsetView> {
     let (status, balance) = account(state, personal_account).await?;
     let starts = signed(&state.db.pool, &record.borrower_no).await?;
+    let mut conn = state.db.pool.acquire().await?;
+    let (_, yearly_pending) = super::housing::commitments(&mut conn, personal_account).await?;
     Ok(view(
         &record.loan,
         status,
         from_fen(balance),
         starts,
+        yearly_pending,
         &state.policy.housing,
     ))
 }
@@ -95,8 +98,12 @@ pub async fn sign_or_cancel(
     if request.sign {
         let (status, _) = account(&state, &user.personal_account).await?;
         let already = signed(&state.db.pool, &borrower_no).await?.is_some();
-        if let Some(first) = sign_unmet(&record.loan, status, already).first() {
-            let all = sign_unmet(&record.loan, status, already);
+        let (_, yearly_pending) = {
+            let mut conn = state.db.pool.acquire().await?;
+            super::housing::commitments(&mut conn, &user.personal_account).await?
+        };
+        let all = sign_unmet(&record.loan, status, already, yearly_pending);
+        if let Some(first) = all.first() {
             let messages: Vec<&str> = all.iter().map(|e| e.message.as_str()).collect();
             return Err(Error::bad_request(ApiError::new(
                 &first.code,

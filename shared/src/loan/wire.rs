@@ -177,9 +177,13 @@ pub struct TrialContext {
     /// The policy in words for the page's 说明: "09:30-16:00", "12月1日至次年1月31日".
     pub settlement_hours: String,
     pub settlement_blackout: String,
-    /// The fund account's balance, for 资金来源 (none: not known to this answer).
+    /// The fund account's balance less what is already promised (withdrawals 受理中, the fund's
+    /// part of prepayments reserved), for 资金来源 (none: not known to this answer).
     #[serde(default)]
     pub fund_balance: Option<Decimal>,
+    /// What is already promised.
+    #[serde(default)]
+    pub fund_committed: Decimal,
     #[serde(default)]
     pub housing: crate::withdrawal::housing::HousingPolicy,
 }

@@ -99,6 +99,15 @@ fn settle(
     }
 }
 
+/// The limit the balance sets, by name: 账户余额, or 账户余额减留存额 when the policy keeps one.
+fn balance_label(policy: &HousingPolicy) -> &'static str {
+    if policy.retain.is_zero() {
+        "账户余额"
+    } else {
+        "账户余额减留存额"
+    }
+}
+
 /// What the account leaves to draw: the balance less the 留存额.
 fn available(balance: Decimal, policy: &HousingPolicy) -> Decimal {
     (balance - policy.retain).max(Decimal::ZERO)
@@ -127,7 +136,7 @@ pub fn purchase(
     }
     let allowance = allowance(vec![
         ("提取材料剩余额度", material_remaining),
-        ("账户余额减留存额", available(balance, policy)),
+        (balance_label(policy), available(balance, policy)),
     ]);
     settle(refused, allowance, "账户余额扣除留存额后无可提取金额")
 }
@@ -219,7 +228,7 @@ pub fn rent(
             "本季度租房提取限额",
             policy.rent_monthly_limit * Decimal::new(3, 0),
         ),
-        ("账户余额减留存额", available(facts.balance, policy)),
+        (balance_label(policy), available(facts.balance, policy)),
     ]);
     settle(refused, allowance, "账户余额扣除留存额后无可提取金额")
 }
@@ -264,7 +273,7 @@ pub fn yearly_repayment(
     let allowance = allowance(vec![
         ("近12个月已还本息", paid_last_12_months),
         ("贷款余额", loan_balance),
-        ("账户余额减留存额", available(balance, policy)),
+        (balance_label(policy), available(balance, policy)),
     ]);
     settle(refused, allowance, "没有可提取的金额")
 }

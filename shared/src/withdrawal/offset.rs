@@ -56,8 +56,14 @@ pub fn starts_on(loan: &Loan, today: NaiveDate) -> Option<NaiveDate> {
     Some(due)
 }
 
-/// Why 签约 is refused: every unmet condition.
-pub fn sign_unmet(loan: &Loan, account: AccountStatus, signed: bool) -> Vec<ApiError> {
+/// Why 签约 is refused: every unmet condition (`yearly_pending`: a 按年 repayment withdrawal is
+/// 受理中 — the same installments cannot be paid twice).
+pub fn sign_unmet(
+    loan: &Loan,
+    account: AccountStatus,
+    signed: bool,
+    yearly_pending: bool,
+) -> Vec<ApiError> {
     let mut unmet = Vec::new();
     if signed {
         unmet.push(ApiError::new(
@@ -85,6 +91,12 @@ pub fn sign_unmet(loan: &Loan, account: AccountStatus, signed: bool) -> Vec<ApiE
             format!("公积金账户状态须为正常（当前为{}）", account.label()),
         ));
     }
+    if yearly_pending {
+        unmet.push(ApiError::new(
+            "yearly_pending",
+            "有受理中的偿还贷款提取（按年），办结或撤销后再签约",
+        ));
+    }
     unmet
 }
 
@@ -94,6 +106,7 @@ pub fn view(
     account: AccountStatus,
     balance: Decimal,
     starts: Option<NaiveDate>,
+    yearly_pending: bool,
     policy: &HousingPolicy,
 ) -> OffsetView {
     let next = next_installment(loan).map(|row| {
@@ -113,7 +126,7 @@ pub fn view(
         unmet: if starts.is_some() {
             Vec::new()
         } else {
-            sign_unmet(loan, account, false)
+            sign_unmet(loan, account, false, yearly_pending)
         },
         next,
         balance,
@@ -149,7 +162,14 @@ mod tests {
         let policy = HousingPolicy::default();
         let due = loan.next_due_date().unwrap();
         // 35,218.60 in the fund pays all of 3,362.48.
-        let v = view(&loan, AccountStatus::Normal, dec("35218.60"), None, &policy);
+        let v = view(
+            &loan,
+            AccountStatus::Normal,
+            dec("35218.60"),
+            None,
+            false,
+            &policy,
+        );
         let next = v.next.unwrap();
         assert_eq!(next.due_date, due);
         assert_eq!(next.installment, dec("3362.48"));
@@ -198,7 +218,7 @@ mod tests {
     fn signing_is_refused_with_every_reason() {
         let mut loan = seed_loan();
         loan.arrears = dec("3362.48");
-        let codes: Vec<String> = sign_unmet(&loan, AccountStatus::Sealed, true)
+        let codes: Vec<String> = sign_unmet(&loan, AccountStatus::Sealed, true, true)
             .into_iter()
             .map(|e| e.code)
             .collect();
@@ -208,7 +228,7 @@ mod tests {
         );
         loan.status = LoanStatus::Settled;
         assert_eq!(
-            sign_unmet(&loan, AccountStatus::Normal, false)[0].message,
+            sign_unmet(&loan, AccountStatus::Normal, false, false)[0].message,
             "贷款已结清，不能签约按月对冲"
         );
     }

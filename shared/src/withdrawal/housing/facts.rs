@@ -108,6 +108,18 @@ pub struct HousingFacts {
     /// 按月对冲 is signed on the loan (按年 is then refused).
     #[serde(default)]
     pub offset_signed: bool,
+    /// What the fund has already promised: withdrawals 受理中 and the fund's part of prepayments
+    /// reserved. The page and the submission count it out of the balance; the end-of-day run,
+    /// paying in order on the balance as it then is, does not.
+    #[serde(default)]
+    pub committed: Decimal,
+}
+
+impl HousingFacts {
+    /// The balance less what is already promised.
+    pub fn usable(&self) -> Decimal {
+        (self.balance - self.committed).max(Decimal::ZERO)
+    }
 }
 
 fn refuse(code: &str, message: String) -> ApiError {
@@ -139,7 +151,7 @@ pub fn allowance_for(
             }
             Some(m) => purchase(
                 facts.status,
-                facts.balance,
+                facts.usable(),
                 m.status != "失效",
                 m.remaining,
                 policy,
@@ -148,7 +160,7 @@ pub fn allowance_for(
         Business::Rent => rent(
             &RentFacts {
                 status: facts.status,
-                balance: facts.balance,
+                balance: facts.usable(),
                 months_deposited: facts.months_deposited.clone(),
                 open_loan: facts.loan.as_ref().is_some_and(|l| l.open),
                 property: facts.property.clone(),
@@ -164,7 +176,7 @@ pub fn allowance_for(
                 loan.map_or(Decimal::ZERO, |l| l.balance),
                 loan.map_or(Decimal::ZERO, |l| l.paid_last_12_months),
                 facts.repayment_last_drawn,
-                facts.balance,
+                facts.usable(),
                 facts.date,
                 policy,
             );
@@ -197,6 +209,20 @@ pub fn allowance_for(
             }
         }
     };
+    // With something promised, the balance's limit says so.
+    let ruled = ruled.map(|mut a| {
+        if facts.committed > Decimal::ZERO {
+            for limit in &mut a.limits {
+                if limit.label.starts_with("账户余额") {
+                    limit.label =
+                        limit
+                            .label
+                            .replacen("账户余额", "可用余额（已扣除受理中业务）", 1);
+                }
+            }
+        }
+        a
+    });
     if facts.own_card || business == Business::Retirement {
         return ruled;
     }

@@ -33,7 +33,7 @@ fn purchase_is_the_smaller_of_the_material_and_the_balance() {
             .iter()
             .map(|l| (l.label.as_str(), l.binds))
             .collect::<Vec<_>>(),
-        [("提取材料剩余额度", false), ("账户余额减留存额", true)]
+        [("提取材料剩余额度", false), ("账户余额", true)]
     );
     // A 留存额 of 100.00 and a material with 10,000.00 left: the material binds at 10,000.00.
     let policy = HousingPolicy {
@@ -213,6 +213,7 @@ fn feng_qi() -> HousingFacts {
         loan: None,
         repayment_last_drawn: None,
         offset_signed: false,
+        committed: Decimal::ZERO,
     }
 }
 
@@ -371,5 +372,44 @@ fn yearly_repayment_is_refused_while_the_monthly_offset_is_signed() {
     assert_eq!(
         why_not(&errors),
         "已签约按月对冲，不能同时办理按年偿还贷款提取（可先解约）。"
+    );
+}
+
+#[test]
+fn what_is_already_promised_is_not_offered_again() {
+    // 冯七 with a prepayment reserved that takes 22,000.00 of his 24,902.73 from the fund: 租房提取
+    // offers the 2,902.73 left, and says why.
+    let facts = HousingFacts {
+        committed: d("22000.00"),
+        ..feng_qi()
+    };
+    let a = allowance_for(Business::Rent, None, &facts, &HousingPolicy::default()).unwrap();
+    assert_eq!(a.max, d("2902.73"));
+    assert_eq!(
+        a.limits
+            .iter()
+            .map(|l| (l.label.as_str(), l.binds))
+            .collect::<Vec<_>>(),
+        [
+            ("本季度租房提取限额", false),
+            ("可用余额（已扣除受理中业务）", true)
+        ]
+    );
+    // With a 留存额 the label keeps it.
+    let policy = HousingPolicy {
+        retain: d("100"),
+        ..HousingPolicy::default()
+    };
+    let a = allowance_for(Business::Rent, None, &facts, &policy).unwrap();
+    assert_eq!(a.max, d("2802.73"));
+    assert_eq!(a.limits[1].label, "可用余额（已扣除受理中业务）减留存额");
+    // All of it promised: nothing to draw.
+    let facts = HousingFacts {
+        committed: d("30000"),
+        ..feng_qi()
+    };
+    assert_eq!(
+        allowance_for(Business::Rent, None, &facts, &HousingPolicy::default()).unwrap_err()[0].code,
+        "nothing_to_draw"
     );
 }
