@@ -47,7 +47,7 @@ test.describe('购房、租房、偿还贷款提取', () => {
       await expect(form.getByLabel('可提取金额：')).toHaveText('20,000.00 元');
       const limits = form.getByRole('list', { name: '提取限额' });
       await expect(limits).toContainText('提取材料剩余额度：20,000.00 元（按此计算）');
-      await expect(limits).toContainText('账户余额减留存额：24,902.73 元');
+      await expect(limits).toContainText('账户余额：24,902.73 元');
       await form.getByLabel('提取金额(元)').fill('20000.01');
       await expect(form.getByText('提取金额不能超过可提取金额20,000.00元')).toBeVisible();
       await expect(form.getByRole('button', { name: '提交' })).toBeDisabled();
@@ -129,7 +129,7 @@ test.describe('购房、租房、偿还贷款提取', () => {
     const limits = form.getByRole('list', { name: '提取限额' });
     await expect(limits).toContainText('近12个月已还本息：40,349.76 元');
     await expect(limits).toContainText('贷款余额：646,609.84 元');
-    await expect(limits).toContainText('账户余额减留存额：35,218.60 元（按此计算）');
+    await expect(limits).toContainText('账户余额：35,218.60 元（按此计算）');
     await form.getByLabel('提取金额(元)').fill('35218.60');
     await keepScreenshot(page, testInfo, 'housing-repayment');
     await form.getByRole('button', { name: '提交' }).click();
@@ -193,7 +193,7 @@ test('按月对冲 on 贷款详情: signed from the next due date, 按年 then r
   await expect(offsetBox.getByLabel('下期扣款')).toContainText('3,362.48');
   expect(await next.count()).toBeGreaterThan(0);
   await offsetBox.getByRole('button', { name: '签约按月对冲' }).click();
-  const dialog = page.getByRole('dialog', { name: '确认按月对冲' });
+  const dialog = page.getByRole('dialog', { name: '确认签约按月对冲' });
   await expect(dialog.getByRole('row', { name: /^办理事项/ })).toContainText('签约');
   await dialog.getByRole('button', { name: '确定' }).click();
   await expect(offsetBox).toContainText('已签约，自20180128起每期还款先从公积金账户余额扣划');
@@ -204,7 +204,7 @@ test('按月对冲 on 贷款详情: signed from the next due date, 按年 then r
   await expect(offer(page, '偿还贷款提取（按年）')).toContainText('已签约按月对冲，不能同时办理按年偿还贷款提取（可先解约）。');
   await page.goBack();
   await offsetBox.getByRole('button', { name: '解约' }).click();
-  await page.getByRole('dialog', { name: '确认按月对冲' }).getByRole('button', { name: '确定' }).click();
+  await page.getByRole('dialog', { name: '确认解约按月对冲' }).getByRole('button', { name: '确定' }).click();
   await expect(offsetBox).toContainText('未签约');
   await expect(offsetBox.getByRole('status')).toHaveText('已解约按月对冲。');
   expect(problems).toEqual([]);

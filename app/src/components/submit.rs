@@ -87,10 +87,19 @@ pub fn RefusalNote(
 
 #[component]
 pub fn OutcomeView(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
+    // An accepted application's box is brought into view and focused: on a phone it is below the
+    // form, and the focus was on the dialog's 确定, now gone.
+    let result = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(box_) = result.get() {
+            box_.scroll_into_view();
+            let _ = box_.focus();
+        }
+    });
     move || {
         outcome.get().map(|o| match o {
             Outcome::Accepted(view) => view! {
-                <div class="success-box" role="status">
+                <div class="success-box" role="status" tabindex="-1" node_ref=result>
                     <p class="success">{format!("{}：{}", view.title(), view.status.label())}</p>
                     <p>{format!("申请编号：{}　提交时间：{}", view.application_no, view.submitted_at)}</p>
                     {view.effective_date.map(|d| view! { <p>{format!("约定日期：{}", compact(d))}</p> })}

@@ -215,8 +215,15 @@ impl NewMaterial {
             .ok_or_else(|| ApiError::field("reason", "reason_invalid", "请选择提取原因"))?;
         let address = self.address.trim();
         let length = address.chars().count();
-        if length < 2 {
+        if length == 0 {
             return Err(ApiError::field("address", "address_required", "请输入地址"));
+        }
+        if length < 2 {
+            return Err(ApiError::field(
+                "address",
+                "address_short",
+                "地址至少2个字，请填写完整",
+            ));
         }
         if length > 100 || address.chars().any(char::is_control) {
             return Err(ApiError::field(
@@ -226,6 +233,13 @@ impl NewMaterial {
             ));
         }
         let limit = parse_amount("limit", "提取限额", &self.limit)?;
+        if limit > Decimal::new(100_000_000, 0) {
+            return Err(ApiError::field(
+                "limit",
+                "limit_too_large",
+                "提取限额不能超过100,000,000.00元，请核对",
+            ));
+        }
         if limit <= Decimal::ZERO {
             return Err(ApiError::field(
                 "limit",

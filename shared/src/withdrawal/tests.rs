@@ -172,8 +172,30 @@ fn materials_are_numbered_in_the_seed_style_and_checked() {
     assert_eq!(
         field(NewMaterial {
             limit: "0".into(),
-            ..good
+            ..good.clone()
         }),
         "limit"
     );
+    // One character is an address begun, not a missing one; a limit of ten billion is a typo.
+    let message = |m: NewMaterial| m.parse().unwrap_err().message;
+    assert_eq!(
+        message(NewMaterial {
+            address: "x".into(),
+            ..good.clone()
+        }),
+        "地址至少2个字，请填写完整"
+    );
+    assert_eq!(
+        message(NewMaterial {
+            limit: "9999999999".into(),
+            ..good.clone()
+        }),
+        "提取限额不能超过100,000,000.00元，请核对"
+    );
+    assert!(NewMaterial {
+        limit: "100000000".into(),
+        ..good
+    }
+    .parse()
+    .is_ok());
 }

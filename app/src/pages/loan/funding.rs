@@ -53,6 +53,7 @@ pub fn Funding(
     total: Signal<Option<Decimal>>,
 ) -> impl IntoView {
     let balance = context.fund_balance;
+    let committed = context.fund_committed;
     let rows = Signal::derive({
         let context = context.clone();
         move || match total.get() {
@@ -72,11 +73,16 @@ pub fn Funding(
                 on:change=move |ev| source.set(FundingSource::from_key(&event_target_value(&ev)))>
                 {FundingSource::ALL.into_iter().map(|s| view! { <option value=s.key()>{s.label()}</option> }).collect_view()}
             </select>
-            <span class="hint">{balance.map(|b| format!("公积金账户余额 {} 元", shared::money::format_thousands(b)))}</span>
+            <span class="hint">{balance.map(|b| if committed.is_zero() {
+                format!("公积金账户余额 {} 元", shared::money::format_thousands(b))
+            } else {
+                format!("公积金可用余额 {} 元（已扣除受理中业务 {} 元）", shared::money::format_thousands(b), shared::money::format_thousands(committed))
+            })}</span>
             <span class="field__error" role="alert">{error}</span>
         </div>
         <Show when=move || source.get() != FundingSource::Own>
             <FiguresTable label="支付金额" rows />
+            <p class="hint">"公积金余额部分于约定还款日日终从公积金账户扣划；自有资金部分请于约定还款日前存入还款储蓄账户。届时公积金可用余额不足的，本次提前还款不予办理。"</p>
         </Show>
     }
 }

@@ -12,7 +12,8 @@ use shared::withdrawal::offset::OffsetView;
 #[component]
 pub fn Offset(borrower_no: String, view: OffsetView) -> impl IntoView {
     let state = RwSignal::new(view);
-    let confirm = RwSignal::new(false);
+    let confirm_sign = RwSignal::new(false);
+    let confirm_cancel = RwSignal::new(false);
     let message = RwSignal::new(None::<(bool, String)>);
     let signing = move || state.with(|v| v.starts_on.is_none());
     let rows = Signal::derive(move || {
@@ -33,7 +34,7 @@ pub fn Offset(borrower_no: String, view: OffsetView) -> impl IntoView {
             rows
         })
     });
-    let act = move || {
+    let act = move |_: ()| {
         let no = borrower_no.clone();
         let sign = signing();
         leptos::task::spawn_local(async move {
@@ -83,7 +84,10 @@ pub fn Offset(borrower_no: String, view: OffsetView) -> impl IntoView {
             <div class="actions">
                 <button type="button" class="button button--primary"
                     disabled=move || state.with(|v| v.starts_on.is_none() && !v.unmet.is_empty())
-                    on:click=move |_| { message.set(None); confirm.set(true); }>
+                    on:click=move |_| {
+                        message.set(None);
+                        if signing() { confirm_sign.set(true) } else { confirm_cancel.set(true) }
+                    }>
                     {move || if signing() { "签约按月对冲" } else { "解约" }}
                 </button>
             </div>
@@ -91,7 +95,8 @@ pub fn Offset(borrower_no: String, view: OffsetView) -> impl IntoView {
                 Some((false, _)) => "form__message",
                 _ => "success",
             }>{move || message.get().map(|(_, text)| text)}</p>
-            <ConfirmDialog open=confirm title="确认按月对冲" rows on_confirm=Callback::new(move |_| act()) />
+            <ConfirmDialog open=confirm_sign title="确认签约按月对冲" rows on_confirm=Callback::new(act.clone()) />
+            <ConfirmDialog open=confirm_cancel title="确认解约按月对冲" rows on_confirm=Callback::new(act) />
         </section>
     }
 }

@@ -26,12 +26,34 @@ pub fn Offers(
     chosen: RwSignal<Choice>,
     /// An application is open (or was just accepted): nothing more until it is done.
     locked: RwSignal<bool>,
+    /// Locked when the page was read (an open application, or outside hours): said above already.
+    locked_before: bool,
+    /// 退休销户提取: the whole balance, or why not.
+    retirement: Result<rust_decimal::Decimal, String>,
 ) -> impl IntoView {
     let lines = move || {
         let facts = facts.clone();
         materials.with(|list| offers(list, &facts, &policy))
     };
+    let retirement_class = if retirement.is_ok() {
+        "offer offer--yes"
+    } else {
+        "offer"
+    };
+    let to_retirement = move |_| {
+        if let Some(section) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("retirement-title"))
+        {
+            section.scroll_into_view();
+        }
+    };
     view! {
+        {move || (locked.get() && !locked_before).then(|| view! {
+            <p class="notice notice--warning" role="note">
+                "提取业务已受理，办结或撤销前不能再次提交。"<a href="/progress">"业务进度查询"</a>
+            </p>
+        })}
         <ul class="offers" aria-label="可办理的提取业务">
             {move || lines().into_iter().map(|(business, result)| {
                 let name = business.label();
@@ -39,7 +61,7 @@ pub fn Offers(
                     Ok(allowance) => view! {
                         <li class="offer offer--yes">
                             <strong>{name}</strong>
-                            <span>{format!("可提取金额 {} 元", yuan(allowance.max))}</span>
+                            <span>{format!("{}可提取金额 {} 元", if business == Business::Purchase { "最高" } else { "" }, yuan(allowance.max))}</span>
                             {(business != Business::Purchase).then(|| view! {
                                 <button type="button" class="button" disabled=move || locked.get()
                                     on:click=move |_| chosen.set(Some((business, None)))>{format!("办理{name}")}</button>
@@ -57,6 +79,16 @@ pub fn Offers(
                     }.into_any(),
                 }
             }).collect_view()}
+            <li class=retirement_class>
+                <strong>"退休销户提取"</strong>
+                {match retirement {
+                    Ok(amount) => view! {
+                        <span>{format!("提取全部余额 {} 元并销户", yuan(amount))}</span>
+                        <button type="button" class="button" on:click=to_retirement>"办理退休销户提取"</button>
+                    }.into_any(),
+                    Err(why) => view! { <span>{format!("暂不能办理：{why}")}</span> }.into_any(),
+                }}
+            </li>
         </ul>
     }
 }

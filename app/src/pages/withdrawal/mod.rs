@@ -57,7 +57,11 @@ fn WithdrawalForm(home: WithdrawalHome, on_changed: Callback<()>) -> impl IntoVi
         let card = card.clone();
         move || {
             vec![
-                ("提取类型", "退休销户提取".to_owned()),
+                ("业务名称", "退休销户提取".to_owned()),
+                (
+                    "办理结果",
+                    "提取账户全部余额，账户销户（不可恢复）".to_owned(),
+                ),
                 (Figure::WithdrawalAmount.label(), yuan(amount)),
                 (Figure::Card.label(), card.clone()),
             ]
@@ -93,12 +97,21 @@ fn WithdrawalForm(home: WithdrawalHome, on_changed: Callback<()>) -> impl IntoVi
             <p class="notice notice--warning" role="note">{format!("当前不能提交：{message}。")}</p>
         })}
         {home.pending.clone().map(|no| view! { <PendingWithdrawal application_no=no on_cancelled=on_changed /> })}
-        <housing::Offers facts=facts.clone() policy materials chosen locked=housing_locked />
+        <housing::Offers facts=facts.clone() policy materials chosen locked=housing_locked
+            locked_before=home.pending.is_some() || home.refusal.is_some()
+            retirement=match shared::withdrawal::retirement_refusal(&home.unmet) {
+                None if home.amount > rust_decimal::Decimal::ZERO => Ok(home.amount),
+                None => Err("账户余额为0，无需提取。".to_owned()),
+                Some(_) => Err(shared::withdrawal::housing::why_not(&home.unmet)),
+            } />
         <h2>"提取材料列表："</h2>
         <div class="table-scroll" tabindex="0" role="region" aria-label="提取材料列表">
             <table class="table">
                 <thead><tr><th>"选择"</th><th>"提取材料编号"</th><th>"提取原因"</th><th>"地址"</th><th>"提取限额(元)"</th><th>"剩余额度"</th><th>"材料状态"</th></tr></thead>
                 <tbody>
+                    {move || materials.with(Vec::is_empty).then(|| view! {
+                        <tr><td colspan="7" class="empty">"暂无提取材料。购房提取须先新增提取材料。"</td></tr>
+                    })}
                     {move || materials.get().into_iter().map(|m| {
                         let can = usable(&m);
                         let no = m.material_no.clone();
@@ -107,7 +120,7 @@ fn WithdrawalForm(home: WithdrawalHome, on_changed: Callback<()>) -> impl IntoVi
                                 <td><button type="button" class="button button--small" disabled=move || !can || housing_locked.get()
                                     aria-label=format!("选择 {}", m.material_no)
                                     on:click=move |_| chosen.set(Some((Business::Purchase, Some(no.clone()))))>"选择"</button></td>
-                                <td>{m.material_no}</td><td>{m.reason}</td><td>{m.address}</td>
+                                <td class="nowrap">{m.material_no}</td><td>{m.reason}</td><td>{m.address}</td>
                                 <td class="num">{yuan(m.limit)}</td><td class="num">{yuan(m.remaining)}</td>
                                 <td>{m.status}</td>
                             </tr>
@@ -116,6 +129,7 @@ fn WithdrawalForm(home: WithdrawalHome, on_changed: Callback<()>) -> impl IntoVi
                 </tbody>
             </table>
         </div>
+        <p class="hint">"【选择】用于购房提取：材料状态须为有效、剩余额度大于0，提取原因为购买自住住房或建造、翻建、大修自住住房；其他提取原因请办理对应业务或到柜台办理。"</p>
         <Show when=move || !adding.get() fallback=move || view! { <MaterialForm materials adding /> }>
             <button type="button" class="button button--link" on:click=move |_| adding.set(true)>"新增提取材料"</button>
         </Show>
@@ -125,7 +139,7 @@ fn WithdrawalForm(home: WithdrawalHome, on_changed: Callback<()>) -> impl IntoVi
                 <housing::HousingForm facts=facts.clone() policy materials chosen card=card.clone() locked=housing_locked />
             })
         }
-        <h2>"退休销户提取"</h2>
+        <h2 id="retirement-title">"退休销户提取"</h2>
         <dl class="facts facts--inline">
             <dt>"账户余额："</dt><dd>{yuan(home.balance)}</dd>
             <dt>"账户状态："</dt><dd>{home.account_status.label()}</dd>
