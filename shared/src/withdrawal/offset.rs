@@ -181,6 +181,7 @@ mod tests {
             AccountStatus::Normal,
             dec("1000.00"),
             Some(due),
+            false,
             &policy,
         );
         let next = v.next.unwrap();
@@ -198,6 +199,7 @@ mod tests {
             AccountStatus::Normal,
             dec("1000.00"),
             Some(due),
+            false,
             &policy,
         );
         assert_eq!(v.next.unwrap().from_fund, dec("800.00"));
@@ -224,7 +226,12 @@ mod tests {
             .collect();
         assert_eq!(
             codes,
-            ["offset_signed", "loan_in_arrears", "account_not_normal"]
+            [
+                "offset_signed",
+                "loan_in_arrears",
+                "account_not_normal",
+                "yearly_pending"
+            ]
         );
         loan.status = LoanStatus::Settled;
         assert_eq!(
