@@ -147,9 +147,11 @@ pub async fn twin(
         .bind(&request.personal_account)
         .execute(&mut *tx)
         .await?;
-        // The 提取材料, under numbers of the twin's own (the year 99 no counter reaches).
+        // The 提取材料 of the record (not those added in the hall, which another test may have
+        // added to the original), under numbers of the twin's own (the year 99 no counter reaches).
         let materials: Vec<String> = sqlx::query_scalar(
-            "SELECT material_no FROM withdrawal_materials WHERE personal_account = $1 ORDER BY material_no",
+            "SELECT material_no FROM withdrawal_materials WHERE personal_account = $1 \
+             AND idempotency_key IS NULL ORDER BY material_no",
         )
         .bind(&request.personal_account)
         .fetch_all(&mut *tx)
