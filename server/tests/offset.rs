@@ -210,3 +210,122 @@ async fn runs_and_a_cancellation_at_the_same_moment_pay_once_or_not_at_all() {
         );
     }
 }
+
+/// After 解约, what the fund paid by 按月对冲 is not drawn again by 按年: the installments of the
+/// last 12 months count less what the fund already paid of them.
+#[tokio::test]
+async fn what_the_offset_paid_is_not_drawn_again_by_the_yearly_withdrawal() {
+    for store in stores() {
+        let app = app(store, TEN, Policy::default()).await;
+        let tong = logged_in(&app, tong_yi()).await;
+        assert_eq!(sign(&tong, true).await.0, 200);
+        assert_eq!(
+            batch(&app, &Policy::default(), "2018-01-28").await.offsets,
+            1
+        );
+        assert_eq!(sign(&tong, false).await.0, 200);
+        // A 转入 of 20,000 (明细 and balance together), so that the fund does not bind below.
+        let mut tx = app.db.pool.begin().await.unwrap();
+        sqlx::query(
+            "INSERT INTO fund_transactions (id, personal_account, seq, txn_date, kind, amount_fen, balance_after_fen) \
+             SELECT 'in-1', personal_account, MAX(seq) + 1, '2018-01-28', 'transfer_in', 2000000, MAX(balance_after_fen) \
+             FROM fund_transactions WHERE personal_account = $1 GROUP BY personal_account",
+        )
+        .bind(TONG)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        sqlx::query(
+            "UPDATE fund_transactions SET balance_after_fen = $2 WHERE id = 'in-1' AND personal_account = $1",
+        )
+        .bind(TONG)
+        .bind(3_521_860 - 336_248 + 2_000_000)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        sqlx::query("UPDATE members SET balance_fen = $2 WHERE personal_account = $1")
+            .bind(TONG)
+            .bind(3_521_860 - 336_248 + 2_000_000)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        // On the page's date (2018-01-05) the 12 installments up to 2017-12-28 were the citizen's:
+        // 40,349.76 may be asked.
+        let (status, drawn) = tong
+            .post(
+                "/api/withdrawal/housing",
+                &json!({"business": "repayment", "amount": "40349.76", "idempotency_key": key(1)}),
+            )
+            .await;
+        assert_eq!(status, 200, "{drawn}");
+        // On 2018-01-29 the window (2017-01-29, 2018-01-29] holds 12 installments, the last paid
+        // by the fund: 40,349.76 − 3,362.48 = 36,987.28 only; the run refuses the 40,349.76.
+        let report = batch(&app, &Policy::default(), "2018-01-29").await;
+        assert_eq!((report.done, report.rejected), (0, 1), "{report:?}");
+        let (_, reason) =
+            common::batch::status_of(&app, drawn["application_no"].as_str().unwrap()).await;
+        assert_eq!(
+            reason.as_deref(),
+            Some("可提取金额已变为36,987.28元，少于申请的40,349.76元，提取未执行")
+        );
+    }
+}
+
+/// A 缴存明细 that does not end at the balance: the installment is not paid from it, the run
+/// counts the failure (the operator sees it), nothing is half-written.
+#[tokio::test]
+async fn an_inconsistent_fund_account_is_not_debited_and_the_run_says_so() {
+    for store in stores() {
+        let app = app(store, TEN, Policy::default()).await;
+        let tong = logged_in(&app, tong_yi()).await;
+        assert_eq!(sign(&tong, true).await.0, 200);
+        sqlx::query("UPDATE members SET balance_fen = balance_fen + 1 WHERE personal_account = $1")
+            .bind(TONG)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        let report = batch(&app, &Policy::default(), "2018-01-28").await;
+        assert_eq!((report.offsets, report.failed), (0, 1), "{report:?}");
+        assert_eq!(paid_rows(&app).await, (0, 0));
+    }
+}
+
+/// An import of the loan older than an installment the hall paid by 按月对冲 is refused whole.
+#[tokio::test]
+async fn an_import_older_than_an_offset_payment_is_refused() {
+    for store in stores() {
+        let app = app(store, TEN, Policy::default()).await;
+        let tong = logged_in(&app, tong_yi()).await;
+        assert_eq!(sign(&tong, true).await.0, 200);
+        assert_eq!(
+            batch(&app, &Policy::default(), "2018-01-28").await.offsets,
+            1
+        );
+        let dir = common::temp_dir("hpf_offset_import");
+        let loans = dir.join("loans.csv");
+        std::fs::write(
+            &loans,
+            format!(
+                "{}\n2015000211,3816301,normal,2015-08-28,690000,300,646609.84,公积金贷款,建行9999号,3.25,\
+                 equal_installment,272,3362.48,2017-12-28,2040-08-28,0,建行,6217001234561716\n",
+                common::import::LOANS_HEADER
+            ),
+        )
+        .unwrap();
+        let result = server::import::run(
+            &app.db,
+            &app.key,
+            &shared::fund::default_deposit_rates(),
+            server::import::Files {
+                loans: Some(&loans),
+                ..Default::default()
+            },
+        )
+        .await;
+        let error = result.unwrap_err();
+        assert!(error.contains("按月对冲"), "{error}");
+        let (_, detail) = tong.get(&format!("/api/loans/{LOAN}")).await;
+        assert_eq!(detail["last_due_date"], "2018-01-28");
+    }
+}

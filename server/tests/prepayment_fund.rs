@@ -110,7 +110,25 @@ async fn both_sources_take_the_fund_first_and_the_rest_from_the_citizen() {
     for store in stores() {
         let app = app(store, TEN, Policy::default()).await;
         let tong = logged_in(&app, tong_yi()).await;
-        let (status, accepted) = reserve(&tong, "50000", "both", 1).await;
+        // The page showed another fund part (the balance changed since): said, by field.
+        let loan = engine_loan(&tong, "2015000211").await;
+        let mut body =
+            prepayment_body(&loan, "20180109", "50000", AdjustMode::LowerPayment, key(9));
+        body["source"] = "both".into();
+        body["from_fund"] = "30000.00".into();
+        let (status, changed) = tong.post("/api/loans/2015000211/prepayment", &body).await;
+        assert_eq!(
+            (status, changed["code"].as_str()),
+            (422, Some("fund_changed")),
+            "{changed}"
+        );
+        assert_eq!(
+            changed["message"],
+            "公积金可用余额已变化，公积金余额支付应为35,218.60元（页面为30,000.00元），请核对后再提交"
+        );
+        body["from_fund"] = "35218.60".into();
+        body["idempotency_key"] = key(1).into();
+        let (status, accepted) = tong.post("/api/loans/2015000211/prepayment", &body).await;
         assert_eq!(status, 200, "{accepted}");
         let no = accepted["application_no"].as_str().unwrap().to_owned();
         let (_, progress) = tong.get(&format!("/api/progress/{no}")).await;

@@ -164,7 +164,9 @@ async fn demo_data_holds_the_seed_figures_exactly_and_loads_idempotently() {
         };
         assert_eq!(count("members").await, 11);
         assert_eq!(count("loans").await, 4);
-        assert_eq!(count("withdrawal_materials").await, 1);
+        // 冯七's material of the seed, 佟一's 失效 and 已用完 ones, 李梅's house.
+        assert_eq!(count("withdrawal_materials").await, 3);
+        assert_eq!(count("property_records").await, 1);
 
         let loan = sqlx::query(
             "SELECT l.balance_fen, l.amount_fen, l.monthly_payment_fen, l.remaining_periods, l.annual_rate, \

@@ -97,7 +97,9 @@ pub async fn run(
         }
     }
     // 按月对冲 after the applications: a prepayment executed today changes the installment first.
-    report.offsets = crate::withdrawal::offset::run(db, policy, date, now).await?;
+    let (offsets, offset_failures) = crate::withdrawal::offset::run(db, policy, date, now).await?;
+    report.offsets = offsets;
+    report.failed += offset_failures;
     tracing::info!(%date, done = report.done, rejected = report.rejected, failed = report.failed,
         offsets = report.offsets, "batch finished");
     Ok(report)

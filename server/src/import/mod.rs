@@ -311,6 +311,23 @@ async fn write(
     }
     for l in loans {
         let loan = &l.loan;
+        // A file older than an installment the hall paid by 按月对冲 would move the loan back
+        // under a fund already debited: refused, the whole import rolled back.
+        let ahead: Option<String> = sqlx::query_scalar(
+            "SELECT MAX(txn_date) FROM loan_transactions WHERE borrower_no = $1 AND id LIKE 'offset-%' \
+             AND txn_date > $2",
+        )
+        .bind(&l.borrower_no)
+        .bind(loan.last_due_date.to_string())
+        .fetch_one(&mut *tx)
+        .await?;
+        if let Some(paid) = ahead {
+            return Err(crate::error::Error::Internal(format!(
+                "loan {}: last_due_date {} is before the installment of {paid} the hall paid by 按月对冲; \
+                 import a file that includes it",
+                l.borrower_no, loan.last_due_date
+            )));
+        }
         let fen = |v: Decimal| to_fen(v).unwrap_or_default();
         sqlx::query(
             "INSERT INTO loans (borrower_no, personal_account, status, disbursement_date, amount_fen, term_months, \

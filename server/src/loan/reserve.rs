@@ -92,6 +92,7 @@ pub async fn prepayment(
         &user.personal_account,
         submission.source,
         fresh.total,
+        submission.from_fund,
     )
     .await?;
     let shown = Figures::PartialPrepayment(submission.shown);
@@ -149,6 +150,7 @@ pub async fn settlement(
         &user.personal_account,
         submission.source,
         fresh.total,
+        submission.from_fund,
     )
     .await?;
     accept(

@@ -80,8 +80,13 @@ pub async fn commitments(
     for row in &rows {
         let no: String = row.try_get("application_no")?;
         let kind = crate::db::parse_enum("applications.kind", &row.try_get::<String, _>("kind")?)?;
-        let request = Request::from_stored(kind, &row.try_get::<String, _>("request_json")?)
-            .map_err(|e| Error::Internal(format!("application {no}: {}", e.message)))?;
+        let request = match Request::from_stored(kind, &row.try_get::<String, _>("request_json")?) {
+            Ok(request) => request,
+            Err(e) => {
+                tracing::warn!(application_no = %no, error = %e.message, "an unreadable application is not counted");
+                continue;
+            }
+        };
         let part = match request {
             Request::Withdrawal(asked) => {
                 yearly |= asked.business == Business::Repayment;
@@ -153,12 +158,24 @@ pub async fn facts(
             .bind(date.to_string())
             .fetch_one(&mut *conn)
             .await?;
+            // What 按月对冲 already took from the fund for those installments is not the
+            // citizen's to draw again.
+            let offset: i64 = sqlx::query_scalar(
+                "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM fund_transactions \
+                 WHERE personal_account = $1 AND id LIKE $2 AND txn_date > $3 AND txn_date <= $4",
+            )
+            .bind(personal_account)
+            .bind(format!("offset-{borrower_no}-%"))
+            .bind(year_ago.to_string())
+            .bind(date.to_string())
+            .fetch_one(&mut *conn)
+            .await?;
             Some(LoanFacts {
                 borrower_no,
                 open: row.try_get::<String, _>("status")? == "normal",
                 balance: from_fen(row.try_get("balance_fen")?),
                 arrears: from_fen(row.try_get("arrears_fen")?),
-                paid_last_12_months: from_fen(paid),
+                paid_last_12_months: from_fen((paid - offset).max(0)),
             })
         }
     };
@@ -330,6 +347,7 @@ pub async fn fund_share(
     personal_account: &str,
     source: FundingSource,
     total: Decimal,
+    shown: Option<Decimal>,
 ) -> Result<Decimal> {
     if source == FundingSource::Own {
         return Ok(Decimal::ZERO);
@@ -344,12 +362,26 @@ pub async fn fund_share(
     let balance = if status == "closed" { 0 } else { balance };
     let mut conn = state.db.pool.acquire().await?;
     let (committed, _) = commitments(&mut conn, personal_account).await?;
-    split(
+    let from_fund = split(
         total,
         source,
         from_fen((balance - committed).max(0)),
         &state.policy.housing,
     )
     .map(|s| s.from_fund)
-    .map_err(Error::bad_request)
+    .map_err(Error::bad_request)?;
+    // The citizen confirmed a split: a balance changed since (another withdrawal, an import)
+    // changes what they must bring themselves, so it is said, not silently applied.
+    match shown {
+        Some(shown) if shown != from_fund => Err(Error::bad_request(ApiError::field(
+            "source",
+            "fund_changed",
+            format!(
+                "公积金可用余额已变化，公积金余额支付应为{}元（页面为{}元），请核对后再提交",
+                shared::money::format_thousands(from_fund),
+                shared::money::format_thousands(shown)
+            ),
+        ))),
+        _ => Ok(from_fund),
+    }
 }

@@ -167,7 +167,10 @@ async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Json<W
             number: state.key.masked_card(&card.number),
         }),
         amount: from_fen(record.balance_fen),
-        unmet: retirement_unmet(facts, &state.policy.retirement, now.date()),
+        unmet: retirement_unmet(facts, &state.policy.retirement, now.date())
+            .into_iter()
+            .chain(shared::withdrawal::committed_unmet(housing.committed))
+            .collect(),
         refusal: state
             .policy
             .check_transaction(&state.calendar, now)
@@ -323,7 +326,14 @@ async fn submit(
         .check_transaction(&state.calendar, now)
         .map_err(|r| Error::bad_request(r.into()))?;
     let record = member(&state.db.pool, &user.personal_account).await?;
-    let unmet = retirement_unmet(&record.facts, &state.policy.retirement, now.date());
+    let (committed, _) = {
+        let mut conn = state.db.pool.acquire().await?;
+        housing::commitments(&mut conn, &user.personal_account).await?
+    };
+    let unmet: Vec<_> = retirement_unmet(&record.facts, &state.policy.retirement, now.date())
+        .into_iter()
+        .chain(shared::withdrawal::committed_unmet(from_fen(committed)))
+        .collect();
     if let Some(refusal) = retirement_refusal(&unmet) {
         return Err(Error::bad_request(refusal));
     }

@@ -68,6 +68,7 @@ pub async fn loan_view(
         from_fen(balance),
         starts,
         yearly_pending,
+        state.clock.local_now().date(),
         &state.policy.housing,
     ))
 }
@@ -157,13 +158,14 @@ pub async fn sign_or_cancel(
 }
 
 /// The end-of-day run's 按月对冲 on `date`: every signed loan whose due dates up to `date` (from
-/// the agreement's first) are unpaid has them paid, one transaction each. The installments paid.
+/// the agreement's first) are unpaid has them paid, one transaction each: (installments paid,
+/// loans that failed — logged, tried again by the next run and counted as the run's failures).
 pub async fn run(
     db: &crate::db::Db,
     policy: &Policy,
     date: NaiveDate,
     now: DateTime<FixedOffset>,
-) -> Result<usize> {
+) -> Result<(usize, usize)> {
     let loans: Vec<(String, String)> = sqlx::query_as(
         "SELECT o.borrower_no, o.starts_on FROM loan_offsets o JOIN loans l ON l.borrower_no = o.borrower_no \
          WHERE o.active_slot IS NOT NULL AND l.status = 'normal' AND o.starts_on <= $1 ORDER BY o.borrower_no",
@@ -171,25 +173,31 @@ pub async fn run(
     .bind(date.to_string())
     .fetch_all(&db.pool)
     .await?;
-    let mut paid = 0;
-    for (borrower_no, _) in loans {
-        // Each due date up to today in turn (a missed run catches up); a failure leaves the rest
-        // for the next run.
+    let (mut paid, mut failed) = (0, 0);
+    'loans: for (borrower_no, _) in loans {
+        // Each due date up to today in turn (a missed run catches up). A failure (the balance
+        // changed under it, a lock held a moment) is tried again after a pause; still failing,
+        // the rest is left for the next run and counted.
+        let mut pauses = [50u64, 200, 1000].into_iter();
         loop {
             match pay_one(db, policy, &borrower_no, date, now).await {
                 Ok(true) => paid += 1,
                 Ok(false) => break,
-                Err(e) => {
-                    tracing::error!(%borrower_no, error = %e, "按月对冲 failed, left for the next run");
-                    break;
-                }
+                Err(e) => match pauses.next() {
+                    Some(ms) => tokio::time::sleep(std::time::Duration::from_millis(ms)).await,
+                    None => {
+                        tracing::error!(%borrower_no, error = %e, "按月对冲 failed, left for the next run");
+                        failed += 1;
+                        continue 'loans;
+                    }
+                },
             }
         }
     }
     if paid > 0 {
         tracing::info!(%date, paid, "按月对冲 paid");
     }
-    Ok(paid)
+    Ok((paid, failed))
 }
 
 /// Pays the loan's next installment if it is due by `date` and the agreement covers it: `false`
@@ -234,6 +242,20 @@ async fn pay_one(
     .bind(&personal_account)
     .fetch_one(&mut *tx)
     .await?;
+    // The 缴存明细 must end at the balance paid out of (or be empty).
+    let last: Option<i64> = sqlx::query_scalar(
+        "SELECT balance_after_fen FROM fund_transactions WHERE personal_account = $1 \
+         ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(&personal_account)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if last.is_some_and(|last| last != balance) {
+        tx.rollback().await?;
+        return Err(Error::Internal(format!(
+            "the 缴存明细 of {personal_account} does not end at the balance: {borrower_no}'s offset not paid"
+        )));
+    }
     let usable = if status == "closed" { 0 } else { balance };
     let split = split_installment(due.installment, from_fen(usable), &policy.housing);
     let fen = |d| to_fen(d).ok_or_else(|| Error::Internal(format!("{d} out of range")));

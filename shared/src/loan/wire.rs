@@ -133,6 +133,9 @@ pub struct PrepaymentSubmission {
     /// 资金来源 (absent: 自有资金).
     #[serde(default)]
     pub source: crate::withdrawal::housing::FundingSource,
+    /// 公积金余额支付 as the page showed it (checked by the server).
+    #[serde(default)]
+    pub from_fund: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -143,6 +146,8 @@ pub struct SettlementSubmission {
     pub idempotency_key: String,
     #[serde(default)]
     pub source: crate::withdrawal::housing::FundingSource,
+    #[serde(default)]
+    pub from_fund: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -158,6 +158,20 @@ pub fn retirement_unmet(
     unmet
 }
 
+/// 退休销户提取 takes the whole balance: not while part of it is promised (a prepayment reserved
+/// to be paid from the fund).
+pub fn committed_unmet(committed: Decimal) -> Option<ApiError> {
+    (committed > Decimal::ZERO).then(|| {
+        ApiError::new(
+            "fund_committed",
+            format!(
+                "有受理中的业务将使用公积金余额{}元（如使用公积金余额的提前还款预约），请待其办结或撤销后再办理",
+                crate::money::format_thousands(committed)
+            ),
+        )
+    })
+}
+
 /// The refusal of a 退休销户提取 that does not qualify: the first unmet condition's code, every
 /// condition in the message. `None` when the member may withdraw.
 pub fn retirement_refusal(unmet: &[ApiError]) -> Option<ApiError> {

@@ -22,8 +22,8 @@ pub struct OffsetView {
     pub starts_on: Option<NaiveDate>,
     /// Why 签约 (or 解约) is not possible now; empty when it is.
     pub unmet: Vec<ApiError>,
-    /// The next installment as it would be paid today (due date, installment, from the fund,
-    /// from the card), when the loan has one.
+    /// The first installment the agreement pays (signed: the next one from its start; not
+    /// signed: the one it would start with, signed today), split on today's balance.
     pub next: Option<OffsetNext>,
     /// The fund account's balance.
     pub balance: Decimal,
@@ -107,9 +107,19 @@ pub fn view(
     balance: Decimal,
     starts: Option<NaiveDate>,
     yearly_pending: bool,
+    today: NaiveDate,
     policy: &HousingPolicy,
 ) -> OffsetView {
-    let next = next_installment(loan).map(|row| {
+    let first = starts.or_else(|| starts_on(loan, today));
+    let due = match (next_installment(loan), first) {
+        (Some(row), Some(first)) if row.due_date < first => loan
+            .schedule()
+            .rows
+            .into_iter()
+            .find(|r| r.due_date >= first),
+        (row, _) => row,
+    };
+    let next = due.map(|row| {
         let Split {
             from_fund,
             from_own,
@@ -168,6 +178,7 @@ mod tests {
             dec("35218.60"),
             None,
             false,
+            ymd(2018, 1, 5),
             &policy,
         );
         let next = v.next.unwrap();
@@ -182,6 +193,7 @@ mod tests {
             dec("1000.00"),
             Some(due),
             false,
+            ymd(2018, 1, 5),
             &policy,
         );
         let next = v.next.unwrap();
@@ -200,9 +212,27 @@ mod tests {
             dec("1000.00"),
             Some(due),
             false,
+            ymd(2018, 1, 5),
             &policy,
         );
         assert_eq!(v.next.unwrap().from_fund, dec("800.00"));
+    }
+
+    #[test]
+    fn signed_on_a_due_date_the_page_shows_the_installment_after_it() {
+        let loan = seed_loan();
+        let due = loan.next_due_date().unwrap();
+        let v = view(
+            &loan,
+            AccountStatus::Normal,
+            dec("35218.60"),
+            None,
+            false,
+            due,
+            &HousingPolicy::default(),
+        );
+        let after = crate::date::add_months_on_day(due, 1, loan.due_day()).unwrap();
+        assert_eq!(v.next.unwrap().due_date, after);
     }
 
     #[test]

@@ -199,3 +199,12 @@ fn materials_are_numbered_in_the_seed_style_and_checked() {
     .parse()
     .is_ok());
 }
+
+#[test]
+fn a_retirement_withdrawal_waits_for_what_the_fund_has_promised() {
+    assert_eq!(committed_unmet(Decimal::ZERO), None);
+    assert_eq!(
+        committed_unmet(Decimal::new(1_001_234, 2)).unwrap().message,
+        "有受理中的业务将使用公积金余额10,012.34元（如使用公积金余额的提前还款预约），请待其办结或撤销后再办理"
+    );
+}

@@ -27,6 +27,19 @@ pub fn split_rows(
         .map_err(|e| e.message)
 }
 
+/// The fund's part as the page shows it, sent with the submission (none for 自有资金).
+pub fn shown_from_fund(
+    context: &TrialContext,
+    source: FundingSource,
+    total: Option<Decimal>,
+) -> Option<Decimal> {
+    let total = total.filter(|_| source != FundingSource::Own)?;
+    let balance = context.fund_balance.unwrap_or_default();
+    split(total, source, balance, &context.housing)
+        .ok()
+        .map(|s| s.from_fund)
+}
+
 /// The confirmation's rows with the split after them (nothing added for 自有资金).
 pub fn with_funding(
     context: &TrialContext,

@@ -67,7 +67,7 @@ pub fn Offset(borrower_no: String, view: OffsetView) -> impl IntoView {
                     <p>{status}</p>
                     {v.next.clone().map(|n| view! {
                         <dl class="facts facts--inline" aria-label="下期扣款">
-                            <dt>"下一约定还款日："</dt><dd>{compact(n.due_date)}</dd>
+                            <dt>{if v.starts_on.is_some() { "下一约定还款日：" } else { "签约后首次扣划日：" }}</dt><dd>{compact(n.due_date)}</dd>
                             <dt>"当期应还："</dt><dd>{yuan(n.installment)}</dd>
                             <dt>"公积金账户余额："</dt><dd>{yuan(v.balance)}</dd>
                             <dt>"按当前余额，公积金扣划："</dt><dd>{yuan(n.from_fund)}</dd>

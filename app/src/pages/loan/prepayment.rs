@@ -177,6 +177,11 @@ fn PrepaymentForm(detail: LoanDetail, context: TrialContext) -> impl IntoView {
             shown: shown.clone(),
             idempotency_key: key.get_untracked(),
             source: source.get_untracked(),
+            from_fund: super::funding::shown_from_fund(
+                &ctx.get_value(),
+                source.get_untracked(),
+                Some(shown.total),
+            ),
         };
         let no = borrower_no();
         leptos::task::spawn_local(async move {
