@@ -187,9 +187,11 @@ async fn context(
             .bind(&user.personal_account)
             .fetch_optional(&state.db.pool)
             .await?;
-    let (committed, _) = {
+    let committed = {
         let mut conn = state.db.pool.acquire().await?;
-        crate::withdrawal::housing::commitments(&mut conn, &user.personal_account).await?
+        crate::withdrawal::housing::commitments(&mut conn, &user.personal_account)
+            .await?
+            .total
     };
     Ok(Json(TrialContext {
         fund_balance: fund_balance.map(|b| shared::money::from_fen((b - committed).max(0))),

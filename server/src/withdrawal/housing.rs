@@ -12,7 +12,10 @@ use axum::extract::State;
 use axum::Json;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
-use shared::application::{ApplicationView, Figures, Request, WithdrawalAsked, WithdrawalFigures};
+use shared::application::{
+    ApplicationView, Figures, PrepaymentAsked, Request, SettlementAsked, WithdrawalAsked,
+    WithdrawalFigures,
+};
 use shared::member::CardStatus;
 use shared::money::from_fen;
 use shared::withdrawal::housing::{
@@ -62,12 +65,22 @@ async fn paid_withdrawals(
     Ok(paid)
 }
 
-/// What the fund has already promised for the member: withdrawals 受理中 and the fund's part of
-/// prepayments reserved (in fen), and whether a 按年 repayment withdrawal is among them.
+/// What the fund has already promised for the member.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Commitments {
+    /// Withdrawals 受理中 and the fund's part of prepayments reserved, in fen.
+    pub total: i64,
+    /// The fund's part of prepayments reserved only (a withdrawal's own slot says the rest).
+    pub prepayments: i64,
+    /// A 按年 repayment withdrawal is 受理中.
+    pub yearly_pending: bool,
+}
+
+/// What the fund has already promised for the member.
 pub async fn commitments(
     conn: &mut sqlx::AnyConnection,
     personal_account: &str,
-) -> Result<(i64, bool)> {
+) -> Result<Commitments> {
     let rows = sqlx::query(
         "SELECT application_no, kind, request_json, amount_fen FROM applications \
          WHERE personal_account = $1 AND status IN ('reserved', 'accepted') \
@@ -76,7 +89,7 @@ pub async fn commitments(
     .bind(personal_account)
     .fetch_all(&mut *conn)
     .await?;
-    let (mut fen, mut yearly) = (0i64, false);
+    let mut promised = Commitments::default();
     for row in &rows {
         let no: String = row.try_get("application_no")?;
         let kind = crate::db::parse_enum("applications.kind", &row.try_get::<String, _>("kind")?)?;
@@ -87,20 +100,22 @@ pub async fn commitments(
                 continue;
             }
         };
-        let part = match request {
+        let fund_part = |from_fund| shared::money::to_fen(from_fund).unwrap_or(0);
+        match request {
             Request::Withdrawal(asked) => {
-                yearly |= asked.business == Business::Repayment;
-                row.try_get::<Option<i64>, _>("amount_fen")?.unwrap_or(0)
+                promised.yearly_pending |= asked.business == Business::Repayment;
+                let amount = row.try_get::<Option<i64>, _>("amount_fen")?.unwrap_or(0);
+                promised.total = promised.total.saturating_add(amount);
             }
-            Request::PartialPrepayment(asked) => {
-                shared::money::to_fen(asked.from_fund).unwrap_or(0)
+            Request::PartialPrepayment(PrepaymentAsked { from_fund, .. })
+            | Request::Settlement(SettlementAsked { from_fund, .. }) => {
+                promised.total = promised.total.saturating_add(fund_part(from_fund));
+                promised.prepayments = promised.prepayments.saturating_add(fund_part(from_fund));
             }
-            Request::Settlement(asked) => shared::money::to_fen(asked.from_fund).unwrap_or(0),
-            _ => 0,
-        };
-        fen = fen.saturating_add(part);
+            _ => {}
+        }
     }
-    Ok((fen, yearly))
+    Ok(promised)
 }
 
 /// What the housing withdrawals need of the member on `date`, read through `conn` (a pooled
@@ -186,7 +201,7 @@ pub async fn facts(
         None => false,
     };
     let committed = if count_commitments {
-        commitments(&mut *conn, personal_account).await?.0
+        commitments(&mut *conn, personal_account).await?.total
     } else {
         0
     };
@@ -361,7 +376,7 @@ pub async fn fund_share(
     .ok_or_else(Error::not_found)?;
     let balance = if status == "closed" { 0 } else { balance };
     let mut conn = state.db.pool.acquire().await?;
-    let (committed, _) = commitments(&mut conn, personal_account).await?;
+    let committed = commitments(&mut conn, personal_account).await?.total;
     let from_fund = split(
         total,
         source,

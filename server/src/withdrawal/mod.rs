@@ -149,6 +149,7 @@ async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Json<W
         true,
     )
     .await?;
+    let promised = housing::commitments(&mut conn, &user.personal_account).await?;
     drop(conn);
     let pending: Option<String> =
         sqlx::query_scalar("SELECT application_no FROM applications WHERE open_slot = $1")
@@ -169,7 +170,9 @@ async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Json<W
         amount: from_fen(record.balance_fen),
         unmet: retirement_unmet(facts, &state.policy.retirement, now.date())
             .into_iter()
-            .chain(shared::withdrawal::committed_unmet(housing.committed))
+            .chain(shared::withdrawal::committed_unmet(from_fen(
+                promised.prepayments,
+            )))
             .collect(),
         refusal: state
             .policy
@@ -326,13 +329,15 @@ async fn submit(
         .check_transaction(&state.calendar, now)
         .map_err(|r| Error::bad_request(r.into()))?;
     let record = member(&state.db.pool, &user.personal_account).await?;
-    let (committed, _) = {
+    let promised = {
         let mut conn = state.db.pool.acquire().await?;
         housing::commitments(&mut conn, &user.personal_account).await?
     };
     let unmet: Vec<_> = retirement_unmet(&record.facts, &state.policy.retirement, now.date())
         .into_iter()
-        .chain(shared::withdrawal::committed_unmet(from_fen(committed)))
+        .chain(shared::withdrawal::committed_unmet(from_fen(
+            promised.prepayments,
+        )))
         .collect();
     if let Some(refusal) = retirement_refusal(&unmet) {
         return Err(Error::bad_request(refusal));

@@ -61,7 +61,9 @@ pub async fn loan_view(
     let (status, balance) = account(state, personal_account).await?;
     let starts = signed(&state.db.pool, &record.borrower_no).await?;
     let mut conn = state.db.pool.acquire().await?;
-    let (_, yearly_pending) = super::housing::commitments(&mut conn, personal_account).await?;
+    let yearly_pending = super::housing::commitments(&mut conn, personal_account)
+        .await?
+        .yearly_pending;
     Ok(view(
         &record.loan,
         status,
@@ -99,9 +101,11 @@ pub async fn sign_or_cancel(
     if request.sign {
         let (status, _) = account(&state, &user.personal_account).await?;
         let already = signed(&state.db.pool, &borrower_no).await?.is_some();
-        let (_, yearly_pending) = {
+        let yearly_pending = {
             let mut conn = state.db.pool.acquire().await?;
-            super::housing::commitments(&mut conn, &user.personal_account).await?
+            super::housing::commitments(&mut conn, &user.personal_account)
+                .await?
+                .yearly_pending
         };
         let all = sign_unmet(&record.loan, status, already, yearly_pending);
         if let Some(first) = all.first() {
