@@ -65,8 +65,10 @@ test('日终批处理 executes what was accepted and reserved, once, and the pag
   await expect(page.getByText('已有部分提前还本预约')).toHaveCount(0);
   await keepScreenshot(page, testInfo, 'loans-after-batch');
   await page.getByRole('link', { name: '详情' }).locator('visible=true').first().click();
-  await expect(page.getByText('3,310.48', { exact: true })).toBeVisible();
-  await expect(page.getByText('272', { exact: true })).toBeVisible();
+  // The loan's own figures (按月对冲's box below repeats the installment).
+  const facts = page.locator('dl.facts--two');
+  await expect(facts.getByText('3,310.48', { exact: true })).toBeVisible();
+  await expect(facts.getByText('272', { exact: true })).toBeVisible();
   await page.getByRole('link', { name: '明细' }).first().click();
   await expect(page.getByRole('row', { name: /20180109/ })).toContainText('636,609.84');
 });
