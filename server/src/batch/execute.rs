@@ -136,13 +136,7 @@ async fn withdrawal_outcome(
     };
     let amount = amount.ok_or_else(|| Error::Internal("a withdrawal out of range".into()))?;
     // The 缴存明细 must end at the balance paid out of (or be empty: it then starts here).
-    let last: Option<i64> = sqlx::query_scalar(
-        "SELECT balance_after_fen FROM fund_transactions WHERE personal_account = $1 \
-         ORDER BY seq DESC LIMIT 1",
-    )
-    .bind(personal_account)
-    .fetch_optional(&mut **tx)
-    .await?;
+    let last: Option<i64> = crate::fund::last_balance(tx, personal_account).await?;
     let refused = if asked.business == Business::Retirement {
         let unmet = retirement_unmet(&member.facts, &policy.retirement, date);
         if let Some(refusal) = retirement_refusal(&unmet) {
@@ -232,13 +226,7 @@ async fn with_fund(
     };
     let personal_account = &candidate.personal_account;
     let member = withdrawal::member(&mut **tx, personal_account).await?;
-    let last: Option<i64> = sqlx::query_scalar(
-        "SELECT balance_after_fen FROM fund_transactions WHERE personal_account = $1 \
-         ORDER BY seq DESC LIMIT 1",
-    )
-    .bind(personal_account)
-    .fetch_optional(&mut **tx)
-    .await?;
+    let last: Option<i64> = crate::fund::last_balance(tx, personal_account).await?;
     let usable = if member.facts.account_status == shared::member::AccountStatus::Closed {
         Decimal::ZERO
     } else {

@@ -60,6 +60,21 @@ pub async fn load_entries(
 }
 
 /// One row of a member's 缴存明细 (the demo's and the import's), id `<个人账号>-<seq>`.
+/// The 余额 after the member's last 缴存明细 row (none: no 明细 yet). A payment out of the fund
+/// is made only when it equals the balance.
+pub async fn last_balance(
+    conn: &mut sqlx::AnyConnection,
+    personal_account: &str,
+) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT balance_after_fen FROM fund_transactions WHERE personal_account = $1 \
+         ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(personal_account)
+    .fetch_optional(conn)
+    .await?)
+}
+
 pub async fn insert_row(
     executor: impl sqlx::Executor<'_, Database = sqlx::Any>,
     personal_account: &str,

@@ -247,13 +247,7 @@ async fn pay_one(
     .fetch_one(&mut *tx)
     .await?;
     // The 缴存明细 must end at the balance paid out of (or be empty).
-    let last: Option<i64> = sqlx::query_scalar(
-        "SELECT balance_after_fen FROM fund_transactions WHERE personal_account = $1 \
-         ORDER BY seq DESC LIMIT 1",
-    )
-    .bind(&personal_account)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let last: Option<i64> = crate::fund::last_balance(&mut tx, &personal_account).await?;
     if last.is_some_and(|last| last != balance) {
         tx.rollback().await?;
         return Err(Error::Internal(format!(
