@@ -208,5 +208,9 @@ test('按月对冲 on 贷款详情: signed from the next due date, 按年 then r
   await page.getByRole('dialog', { name: '确认解约按月对冲' }).getByRole('button', { name: '确定' }).click();
   await expect(offsetBox).toContainText('未签约');
   await expect(offsetBox.getByRole('status')).toHaveText('已解约按月对冲。');
+  const record = offsetBox.getByRole('region', { name: '签约记录' }).getByRole('row').nth(1);
+  await expect(record).toContainText('2018-01-05 10:00:00');
+  await expect(record).toContainText('20180128');
+  await expect(record).not.toContainText('在约');
   expect(problems).toEqual([]);
 });

@@ -162,6 +162,12 @@ async fn the_card_pays_what_the_fund_cannot_and_a_cancelled_agreement_pays_nothi
             (status, again["code"].as_str()),
             (422, Some("offset_not_signed"))
         );
+        // 签约记录: the agreement, signed and ended at the business time.
+        assert_eq!(
+            cancelled["history"],
+            json!([{"signed_at": "2018-01-05 10:00:00", "starts_on": "2018-01-28",
+                    "cancelled_at": "2018-01-05 10:00:00"}])
+        );
         assert_eq!(
             batch(&app, &Policy::default(), "2018-02-28").await.offsets,
             0

@@ -16,7 +16,7 @@ use shared::money::{from_fen, to_fen};
 use shared::policy::Policy;
 use shared::withdrawal::housing::offset as split_installment;
 use shared::withdrawal::offset::{
-    next_installment, sign_unmet, starts_on, view, OffsetRequest, OffsetView,
+    next_installment, sign_unmet, starts_on, view, OffsetRecord, OffsetRequest, OffsetView,
 };
 use shared::ApiError;
 use sqlx::Row;
@@ -64,15 +64,37 @@ pub async fn loan_view(
     let yearly_pending = super::housing::commitments(&mut conn, personal_account)
         .await?
         .yearly_pending;
-    Ok(view(
-        &record.loan,
-        status,
-        from_fen(balance),
-        starts,
-        yearly_pending,
-        state.clock.local_now().date(),
-        &state.policy.housing,
-    ))
+    let rows: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
+        "SELECT signed_at, starts_on, cancelled_at FROM loan_offsets WHERE borrower_no = $1 \
+         ORDER BY signed_at DESC, id DESC",
+    )
+    .bind(&record.borrower_no)
+    .fetch_all(&mut *conn)
+    .await?;
+    let history = rows
+        .into_iter()
+        .map(|(signed_at, starts_on, cancelled_at)| {
+            Ok(OffsetRecord {
+                signed_at: crate::application::business_time(signed_at),
+                starts_on: shared::date::parse_iso(&starts_on).ok_or_else(|| {
+                    Error::Internal(format!("bad date '{starts_on}' in loan_offsets"))
+                })?,
+                cancelled_at: cancelled_at.map(crate::application::business_time),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(OffsetView {
+        history,
+        ..view(
+            &record.loan,
+            status,
+            from_fen(balance),
+            starts,
+            yearly_pending,
+            state.clock.local_now().date(),
+            &state.policy.housing,
+        )
+    })
 }
 
 /// 签约 / 解约 按月对冲: done at once; the answer is the loan's 按月对冲 as it now stands.

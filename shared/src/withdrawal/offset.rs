@@ -27,6 +27,18 @@ pub struct OffsetView {
     pub next: Option<OffsetNext>,
     /// The fund account's balance.
     pub balance: Decimal,
+    /// 签约记录, newest first.
+    #[serde(default)]
+    pub history: Vec<OffsetRecord>,
+}
+
+/// One agreement: when signed (business time), the first due date it paid, when ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OffsetRecord {
+    pub signed_at: String,
+    pub starts_on: NaiveDate,
+    pub cancelled_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,6 +152,7 @@ pub fn view(
         },
         next,
         balance,
+        history: Vec::new(),
     }
 }
 

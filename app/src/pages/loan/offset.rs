@@ -81,6 +81,21 @@ pub fn Offset(borrower_no: String, view: OffsetView) -> impl IntoView {
                     })}
                 }
             })}
+            {move || state.with(|v| (!v.history.is_empty()).then(|| view! {
+                <div class="table-scroll" tabindex="0" role="region" aria-label="签约记录">
+                    <table class="table">
+                        <thead><tr><th>"签约时间"</th><th>"首次扣划日"</th><th>"解约时间"</th></tr></thead>
+                        <tbody>
+                            {v.history.iter().map(|r| view! {
+                                <tr>
+                                    <td>{r.signed_at.clone()}</td><td>{compact(r.starts_on)}</td>
+                                    <td>{r.cancelled_at.clone().unwrap_or_else(|| "—（在约）".into())}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }))}
             <div class="actions">
                 <button type="button" class="button button--primary"
                     disabled=move || state.with(|v| v.starts_on.is_none() && !v.unmet.is_empty())
