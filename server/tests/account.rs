@@ -5,7 +5,6 @@ mod common;
 use common::citizen::{tong_yi, Citizen, PASSWORD};
 use common::{app_with_hooks, spawn_app, stores, Options, Store};
 use serde_json::json;
-use server::account::AccountConfig;
 
 #[tokio::test]
 async fn register_then_log_in_by_id_number_or_phone() {
@@ -208,112 +207,6 @@ async fn five_failures_lock_for_thirty_minutes_and_unknown_users_look_the_same()
         assert!(events.contains(&("login".into(), "ok".into())));
         assert!(events.contains(&("login".into(), "unknown_user".into())));
     }
-}
-
-#[tokio::test]
-async fn sessions_rotate_at_login_end_at_logout_and_when_idle() {
-    for store in stores() {
-        let app = spawn_app(
-            store,
-            Options {
-                accounts: AccountConfig {
-                    test_hooks: true,
-                    // All test traffic comes from 127.0.0.1: as many 附加码 as the test needs.
-                    captchas_per_minute: u32::MAX,
-                    idle_timeout_seconds: 60,
-                    ..AccountConfig::default()
-                },
-                ..Options::default()
-            },
-        )
-        .await;
-        let citizen = Citizen::new(&app);
-        citizen.register(&tong_yi(), PASSWORD).await;
-        let (id, answer) = citizen.captcha().await;
-        let response = citizen
-            .http
-            .post(app.url("/api/account/login"))
-            .header("x-hpf-csrf", "1")
-            .json(&json!({"username": "13904310002", "password": PASSWORD, "captcha_id": id, "captcha": answer}))
-            .send()
-            .await
-            .unwrap();
-        let first = response.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .to_owned();
-        assert!(
-            first.contains("HttpOnly")
-                && first.contains("SameSite=Strict")
-                && first.contains("Path=/"),
-            "{first}"
-        );
-        assert_eq!(citizen.login("13904310002", PASSWORD).await.0, 200);
-        let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
-        assert_eq!(sessions, 2, "each login makes a new session id");
-        // The old cookie still names its own session, not the new one.
-        let old = reqwest::Client::new()
-            .get(app.url("/api/account/me"))
-            .header("cookie", first.split(';').next().unwrap())
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(old.status(), 200);
-
-        // Reads within a minute write nothing: last_seen moves a minute at a time.
-        let seen = || async {
-            sqlx::query_scalar::<_, i64>("SELECT MAX(last_seen_at) FROM sessions")
-                .fetch_one(&app.db.pool)
-                .await
-                .unwrap()
-        };
-        let before = seen().await;
-        app.clock.advance(30);
-        assert_eq!(citizen.get("/api/account/me").await.0, 200);
-        assert_eq!(
-            seen().await,
-            before,
-            "an authenticated read within the minute wrote"
-        );
-        app.clock.advance(31);
-        assert_eq!(citizen.get("/api/account/me").await.0, 200);
-        assert_eq!(seen().await, before + 61, "a minute on, it is written");
-        // Idle: the timeout (60 s here) and at most a minute more without a request ends it.
-        app.clock.advance(121);
-        let (status, body) = citizen.get("/api/account/me").await;
-        assert_eq!(
-            (status, body["code"].as_str()),
-            (401, Some("session_expired"))
-        );
-
-        // Logout ends it on the server.
-        assert_eq!(citizen.login("13904310002", PASSWORD).await.0, 200);
-        assert_eq!(citizen.get("/api/account/me").await.0, 200);
-        assert_eq!(citizen.post("/api/account/logout", &json!({})).await.0, 200);
-        assert_eq!(citizen.get("/api/account/me").await.0, 401);
-    }
-}
-
-#[tokio::test]
-async fn the_absolute_lifetime_ends_even_a_busy_session() {
-    let app = app_with_hooks(Store::Sqlite).await;
-    let citizen = Citizen::new(&app);
-    citizen.register(&tong_yi(), PASSWORD).await;
-    citizen.login("13904310002", PASSWORD).await;
-    // 34 × 14 minutes = 7 h 56 min, never idle for 15 minutes.
-    for _ in 0..34 {
-        app.clock.advance(14 * 60);
-        assert_eq!(citizen.get("/api/account/me").await.0, 200);
-    }
-    app.clock.advance(14 * 60);
-    assert_eq!(
-        citizen.get("/api/account/me").await.0,
-        401,
-        "8 hours is the most"
-    );
 }
 
 #[tokio::test]

@@ -9,13 +9,14 @@
 
 mod execute;
 mod fast;
+mod fund;
 
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::loan::store;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use execute::execute;
-pub(crate) use execute::fund_rows;
+pub(crate) use fund::fund_rows;
 use shared::application::{ApplicationKind, ApplicationStatus};
 use shared::policy::Policy;
 use sqlx::Row;

@@ -10,13 +10,14 @@
 
 mod deposits;
 mod materials;
+mod properties;
 mod rows;
 
 use crate::db::Db;
 use crate::error::Result;
 use crate::protect::DataKey;
 use deposits::{check_deposits, History};
-use rows::{loan_row, member_row, property_row, read, LoanRow, MemberRow};
+use rows::{loan_row, member_row, read, LoanRow, MemberRow};
 use rust_decimal::Decimal;
 use shared::loan::{LoanStatus, RepaymentMethod};
 use shared::money::to_fen;
@@ -217,7 +218,7 @@ pub async fn run(
     )
     .await?;
     let property_rows = match properties {
-        Some(path) => check_properties(path, today, &mut errors),
+        Some(path) => properties::check(path, today, &mut errors),
         None => Vec::new(),
     };
     let material_rows = match materials {
@@ -388,28 +389,7 @@ async fn write(
             .await?;
         }
     }
-    // Each person named: their records are the file's.
-    let mut owners: Vec<&str> = properties.iter().map(|(id, _)| id.as_str()).collect();
-    owners.sort_unstable();
-    owners.dedup();
-    for id in owners {
-        sqlx::query("DELETE FROM property_records WHERE id_number_lookup = $1")
-            .bind(key.lookup(id))
-            .execute(&mut *tx)
-            .await?;
-    }
-    for (id, address) in properties {
-        sqlx::query(
-            "INSERT INTO property_records (id_number_lookup, id_number, address, imported_at) \
-             VALUES ($1, $2, $3, $4)",
-        )
-        .bind(key.lookup(id))
-        .bind(key.seal(id))
-        .bind(address)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-    }
+    properties::write(&mut tx, key, properties, &now).await?;
     materials::write(&mut tx, material_rows, &now).await?;
     // Inside the transaction, whatever ran meanwhile (a withdrawal executed by the end-of-day
     // run): every member touched has a 缴存明细 that ends at the balance, or none.
@@ -439,34 +419,4 @@ async fn write(
     }
     tx.commit().await?;
     Ok(())
-}
-
-/// The property records file: each row checked, the same house twice for one person refused.
-fn check_properties(
-    path: &Path,
-    today: chrono::NaiveDate,
-    errors: &mut Vec<RowError>,
-) -> Vec<(String, String)> {
-    let mut rows = Vec::new();
-    match read(path, &PROPERTY_COLUMNS) {
-        Ok(read_rows) => {
-            for (line, fields) in read_rows {
-                let error = |reason: String| RowError {
-                    file: path.display().to_string(),
-                    line,
-                    reason,
-                };
-                match property_row(&fields, today) {
-                    Ok(row) if rows.contains(&row) => errors.push(error(format!(
-                        "address: {} appears twice for this person",
-                        row.1
-                    ))),
-                    Ok(row) => rows.push(row),
-                    Err(reason) => errors.push(error(reason)),
-                }
-            }
-        }
-        Err(mut e) => errors.append(&mut e),
-    }
-    rows
 }

@@ -119,14 +119,15 @@ pub async fn commitments(
 }
 
 /// What the housing withdrawals need of the member on `date`, read through `conn` (a pooled
-/// connection, or the batch's transaction).
+/// connection, or the batch's transaction); `committed_fen` is what the fund has promised (the
+/// caller's [`commitments`], or 0 for the run, which pays in order on the balance as it is).
 pub async fn facts(
     conn: &mut sqlx::AnyConnection,
     record: &MemberRecord,
     personal_account: &str,
     date: NaiveDate,
     policy_months: u32,
-    count_commitments: bool,
+    committed_fen: i64,
 ) -> Result<HousingFacts> {
     let first_of_month = date.with_day(1).unwrap_or(date);
     let back = 1 + i32::try_from(policy_months).unwrap_or(i32::MAX).min(1200);
@@ -200,11 +201,6 @@ pub async fn facts(
             .is_some(),
         None => false,
     };
-    let committed = if count_commitments {
-        commitments(&mut *conn, personal_account).await?.total
-    } else {
-        0
-    };
     let paid = paid_withdrawals(conn, personal_account).await?;
     let quarter = (date.year(), shared::withdrawal::housing::quarter(date));
     let facts = &record.facts;
@@ -233,7 +229,7 @@ pub async fn facts(
             .map(|(_, d, _)| *d)
             .max(),
         offset_signed,
-        committed: from_fen(committed),
+        committed: from_fen(committed_fen),
     })
 }
 
@@ -308,13 +304,14 @@ pub(super) async fn submit_housing(
     let personal_account = &user.personal_account;
     let mut conn = state.db.pool.acquire().await?;
     let record = member(&mut *conn, personal_account).await?;
+    let promised = commitments(&mut conn, personal_account).await?;
     let facts = facts(
         &mut conn,
         &record,
         personal_account,
         now.date(),
         state.policy.housing.rent_recent_deposit_months,
-        true,
+        promised.total,
     )
     .await?;
     drop(conn);

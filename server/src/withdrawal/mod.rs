@@ -140,16 +140,16 @@ async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Json<W
     let now = state.clock.local_now();
     let mut conn = state.db.pool.acquire().await?;
     let record = member(&mut *conn, &user.personal_account).await?;
+    let promised = housing::commitments(&mut conn, &user.personal_account).await?;
     let housing = housing::facts(
         &mut conn,
         &record,
         &user.personal_account,
         now.date(),
         state.policy.housing.rent_recent_deposit_months,
-        true,
+        promised.total,
     )
     .await?;
-    let promised = housing::commitments(&mut conn, &user.personal_account).await?;
     drop(conn);
     let pending: Option<String> =
         sqlx::query_scalar("SELECT application_no FROM applications WHERE open_slot = $1")

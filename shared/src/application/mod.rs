@@ -72,13 +72,18 @@ pub struct ApplicationView {
     pub title: String,
 }
 
+/// 业务名称: the one stored, or (answers stored before issue 14) the kind's label.
+fn title_or(title: &str, kind: ApplicationKind) -> &str {
+    if title.is_empty() {
+        kind.label()
+    } else {
+        title
+    }
+}
+
 impl ApplicationView {
     pub fn title(&self) -> &str {
-        if self.title.is_empty() {
-            self.kind.label()
-        } else {
-            &self.title
-        }
+        title_or(&self.title, self.kind)
     }
 }
 
@@ -169,11 +174,7 @@ pub struct Progress {
 
 impl Progress {
     pub fn title(&self) -> &str {
-        if self.title.is_empty() {
-            self.kind.label()
-        } else {
-            &self.title
-        }
+        title_or(&self.title, self.kind)
     }
 }
 
