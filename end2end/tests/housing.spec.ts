@@ -14,6 +14,15 @@ async function openWithdrawal(page: Page) {
   await expect(page.getByText('正在加载')).toHaveCount(0);
 }
 
+/** 首页 → 贷款 → 详情, as a citizen goes. */
+async function openLoanDetail(page: Page, loan: string) {
+  await page.goto('/home');
+  await page.getByRole('navigation', { name: '我的业务' }).getByRole('link', { name: '贷款', exact: true }).click();
+  await page.getByRole('link', { name: '详情' }).locator('visible=true').first().click();
+  await expect(page).toHaveURL(`/loans/${loan}`);
+  await expect(page.getByRole('heading', { name: '贷款详情' })).toBeVisible();
+}
+
 function offer(page: Page, name: string) {
   return page.getByRole('list', { name: '可办理的提取业务' }).getByRole('listitem').filter({ hasText: name });
 }
@@ -151,7 +160,9 @@ test.describe('购房、租房、偿还贷款提取', () => {
 test('部分提前还本 paid from the fund first: the split on the page, in the confirmation and on the receipt', async ({ page }, testInfo) => {
   const problems = watchPage(page);
   const loan = (await loggedInTwin(page.request, DEMO.TONG_YI)).borrowerNos[0];
-  await page.goto(`/loans/${loan}/prepayment`);
+  await openLoanDetail(page, loan);
+  await page.getByRole('link', { name: '还款及变更' }).locator('visible=true').first().click();
+  await expect(page).toHaveURL(`/loans/${loan}/prepayment`);
   await page.getByLabel('约定还款日期').selectOption({ label: '20180109' });
   await page.getByLabel('提前还本金额').fill('50000');
   await expect(page.getByText('公积金账户余额 35,218.60 元')).toBeVisible();
@@ -186,7 +197,7 @@ test('部分提前还本 paid from the fund first: the split on the page, in the
 test('按月对冲 on 贷款详情: signed from the next due date, 按年 then refused on 提取, survives Reload, and 解约', async ({ page }, testInfo) => {
   const problems = watchPage(page);
   const loan = (await loggedInTwin(page.request, DEMO.TONG_YI)).borrowerNos[0];
-  await page.goto(`/loans/${loan}`);
+  await openLoanDetail(page, loan);
   const offsetBox = page.getByRole('region', { name: '偿还贷款提取（按月对冲）' });
   await expect(offsetBox).toContainText('未签约');
   const next = offsetBox.getByRole('definition');
