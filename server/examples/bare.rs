@@ -1,10 +1,13 @@
 //! The yardstick of `server/bench/reads.sh`: a bare axum handler ("ok"), on the same runtime
-//! settings as `hpf serve`, listening on the address given (default 127.0.0.1:3399).
+//! settings and allocator as `hpf serve`, listening on the address given (default 127.0.0.1:3399).
 //!
 //! `cargo run --release -p server --example bare [ADDR]`
 
 use axum::routing::get;
 use axum::Router;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() {

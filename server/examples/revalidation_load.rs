@@ -14,7 +14,7 @@ use serde_json::json;
 use server::account::{password, session, AccountConfig};
 use server::clock::Clock;
 use server::db::Db;
-use server::state::AppState;
+use server::state::{AppState, Hall};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -89,7 +89,7 @@ async fn main() {
     )
     .await
     .expect("demo data");
-    let state = AppState {
+    let state = AppState::from(Hall {
         db: db.clone(),
         clock,
         calendar: Arc::new(shared::calendar::Calendar::embedded()),
@@ -99,7 +99,7 @@ async fn main() {
             ..AccountConfig::default()
         }),
         key: Arc::new(key),
-    };
+    });
     // 佟一's web account and a session, made directly: the benchmark measures the trial path.
     let hash = password::hash("Tong2018!".into()).await.expect("hash");
     sqlx::query("INSERT INTO web_accounts (personal_account, id_number, phone, password_hash, created_at, password_changed_at) VALUES ('3816301', $2, $3, $1, 0, 0)")

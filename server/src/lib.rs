@@ -27,7 +27,7 @@ use clock::Clock;
 use db::Db;
 use shared::calendar::Calendar;
 use shared::policy::Policy;
-use state::AppState;
+use state::{AppState, Hall};
 use std::io::Read;
 use std::sync::Arc;
 
@@ -239,14 +239,14 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
             .await
             .map_err(|e| format!("cannot load the demo data: {e}"))?;
     }
-    let state = AppState {
+    let state = AppState::from(Hall {
         db: db.clone(),
         clock: clock.clone(),
         calendar: Arc::new(calendar),
         policy: Arc::new(policy),
         accounts: Arc::new(accounts),
         key: Arc::new(key),
-    };
+    });
     if let Some(at) = args.batch_at {
         tokio::spawn(batch::daily(
             state.clone(),

@@ -257,14 +257,14 @@ async fn the_daily_job_and_the_command_run_the_batch() {
     let reserved = reserve_seed_prepayment(&tong, key(2)).await;
 
     // The daily job at 16:00, started before it is time: nothing yet, then the run.
-    let state = server::state::AppState {
+    let state = server::state::AppState::from(server::state::Hall {
         db: app.db.clone(),
         clock: app.clock.clone(),
         calendar: std::sync::Arc::new(shared::calendar::Calendar::embedded()),
         policy: std::sync::Arc::new(Policy::default()),
         accounts: std::sync::Arc::new(server::account::AccountConfig::default()),
         key: app.key.clone(),
-    };
+    });
     // Audit entries: one past the 180 days kept, one within them.
     let now = app.clock.now().timestamp();
     for (id, at) in [("old", now - 181 * 86_400), ("recent", now - 179 * 86_400)] {

@@ -3,6 +3,7 @@
 //! 8 hours absolute by default. Also the CSRF guard of every state-changing API call.
 
 use super::secret;
+use crate::db::{Columns, Param};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 use axum::extract::{FromRequestParts, Request, State};
@@ -115,29 +116,59 @@ fn expired() -> Error {
 /// A session's last-seen time moves in steps of a minute: authenticated reads do not write.
 pub const LAST_SEEN_STEP: i64 = 60;
 
-impl FromRequestParts<AppState> for CurrentUser {
-    type Rejection = Error;
+/// A session row with its member header, as [`SESSION_COLUMNS`] over [`SESSION_FROM`] reads it;
+/// a page may join its own data to it and read both in one round trip (`/api/loans`).
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    personal_account: String,
+    last_seen: i64,
+    expires_at: i64,
+    unit_account: String,
+    unit_name: String,
+    name: String,
+}
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        let token = cookie_value(&parts.headers).ok_or_else(expired)?;
-        let hash = token_hash(&token);
-        let now = state.clock.now().timestamp();
-        // The session and the member header in one round trip.
-        let row = sqlx::query_as::<_, (String, i64, i64, String, String, String)>(
-            "SELECT s.personal_account, s.last_seen_at, s.expires_at, m.unit_account, m.unit_name, m.name \
-             FROM sessions s JOIN members m ON m.personal_account = s.personal_account WHERE s.token_hash = $1",
-        )
-        .bind(&hash)
-        .fetch_optional(&state.db.pool)
-        .await?;
-        let Some((personal_account, last_seen, expires_at, unit_account, unit_name, name)) = row
-        else {
+pub const SESSION_COLUMNS: &str =
+    "s.personal_account, s.last_seen_at, s.expires_at, m.unit_account, m.unit_name, m.name";
+pub const SESSION_FROM: &str =
+    "sessions s JOIN members m ON m.personal_account = s.personal_account";
+
+impl SessionRow {
+    pub fn read(row: &dyn Columns) -> Result<SessionRow> {
+        Ok(SessionRow {
+            personal_account: row.text("personal_account")?,
+            last_seen: row.int("last_seen_at")?,
+            expires_at: row.int("expires_at")?,
+            unit_account: row.text("unit_account")?,
+            unit_name: row.text("unit_name")?,
+            name: row.text("name")?,
+        })
+    }
+}
+
+/// The session a request names (its cookie, hashed as stored), not yet read: 401 without one.
+#[derive(Debug, Clone)]
+pub struct SessionToken(String);
+
+impl SessionToken {
+    /// The value the session's `token_hash` column holds ([`SESSION_FROM`]'s `s.token_hash`).
+    pub fn hash(&self) -> &str {
+        &self.0
+    }
+
+    /// The session as read (`None`: no such session) made the request's user — or 401 when it
+    /// has ended: past its expiry, or idle for longer than the timeout (then it is deleted).
+    /// The one place these rules are applied, however the row was read.
+    pub async fn admit(self, state: &AppState, row: Option<SessionRow>) -> Result<CurrentUser> {
+        let Some(row) = row else {
             return Err(expired());
         };
+        let hash = self.0;
+        let now = state.clock.now().timestamp();
         // last_seen is written at most once a minute (a read is then no write): the session ends
         // between the idle timeout and a minute more after the last request, never earlier.
-        if now >= expires_at
-            || now - last_seen > state.accounts.idle_timeout_seconds + LAST_SEEN_STEP
+        if now >= row.expires_at
+            || now - row.last_seen > state.accounts.idle_timeout_seconds + LAST_SEEN_STEP
         {
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
                 .bind(&hash)
@@ -145,7 +176,7 @@ impl FromRequestParts<AppState> for CurrentUser {
                 .await?;
             return Err(expired());
         }
-        if now - last_seen >= LAST_SEEN_STEP {
+        if now - row.last_seen >= LAST_SEEN_STEP {
             sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
                 .bind(now)
                 .bind(&hash)
@@ -153,12 +184,39 @@ impl FromRequestParts<AppState> for CurrentUser {
                 .await?;
         }
         Ok(CurrentUser {
-            personal_account,
+            personal_account: row.personal_account,
             token_hash: hash,
-            unit_account,
-            unit_name,
-            name,
+            unit_account: row.unit_account,
+            unit_name: row.unit_name,
+            name: row.name,
         })
+    }
+}
+
+impl FromRequestParts<AppState> for SessionToken {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> Result<Self> {
+        let token = cookie_value(&parts.headers).ok_or_else(expired)?;
+        Ok(SessionToken(token_hash(&token)))
+    }
+}
+
+static SESSION_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!("SELECT {SESSION_COLUMNS} FROM {SESSION_FROM} WHERE s.token_hash = $1")
+});
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let token = SessionToken::from_request_parts(parts, state).await?;
+        // The session and the member header in one round trip.
+        let row = state
+            .db
+            .read_optional(&SESSION_SQL, &[Param::Text(token.hash())], SessionRow::read)
+            .await?;
+        token.admit(state, row).await
     }
 }
 

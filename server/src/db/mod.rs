@@ -4,7 +4,11 @@
 
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::{AnyConnection, AnyPool, Connection, Executor};
+use std::sync::Arc;
 use std::time::Duration;
+
+mod read;
+pub use read::{Columns, Param, SqliteReads};
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -37,6 +41,8 @@ impl Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// SQLite: the hot reads' own connections (`read_all`); `None` on PostgreSQL.
+    pub reads: Option<Arc<SqliteReads>>,
 }
 
 /// A database URL with any password replaced, fit for a log line or an error message: the
@@ -130,7 +136,15 @@ impl Db {
             sqlx::migrate::MigrateError::Execute(e) => failed(e),
             e => format!("cannot migrate the database {}: {e}", redact(url)),
         })?;
-        Ok(Db { pool, backend })
+        let reads = match backend {
+            Backend::Sqlite => SqliteReads::open(url),
+            Backend::Postgres => None,
+        };
+        Ok(Db {
+            pool,
+            backend,
+            reads,
+        })
     }
 
     /// `hpf serve` writes on every submission: a database that takes no write (a read-only file

@@ -8,7 +8,7 @@ pub mod store;
 
 pub use reserve::figures_changed;
 
-use crate::account::session::CurrentUser;
+use crate::account::session::{CurrentUser, SessionToken};
 use crate::error::Result;
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -44,13 +44,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
     security(("session" = [])),
     responses((status = 200, body = LoanList), (status = 401, description = "未登录，或会话已超时", body = shared::ApiError), (status = 500, description = "内部错误（已记录，不显示原因）", body = shared::ApiError))
 )]
-async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Json<LoanList>> {
-    // Two round trips in all: the session with the header, the loans with their open applications.
-    let loans = store::loans_with_pending(&state, &user.personal_account)
-        .await?
-        .into_iter()
-        .map(|(record, pending)| record.summary(pending))
-        .collect();
+async fn list(State(state): State<AppState>, token: SessionToken) -> Result<Json<LoanList>> {
+    // One round trip: the session with the header, the loans with their open applications.
+    let (user, loans) = store::session_loans(&state, token).await?;
     Ok(Json(LoanList {
         header: user.header(),
         loans,

@@ -1,6 +1,10 @@
 //! Reading loans from the back-office tables into the engine's `Loan` and the page's views. A loan
 //! is found only through its borrower: another member's borrower number is simply not found.
 
+use crate::account::session::{
+    CurrentUser, SessionRow, SessionToken, SESSION_COLUMNS, SESSION_FROM,
+};
+use crate::db::{Columns, Param};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 use chrono::NaiveDate;
@@ -8,8 +12,7 @@ use rust_decimal::Decimal;
 use shared::loan::wire::{CardView, LoanSummary, Pending};
 use shared::loan::{Loan, LoanStatus, RepaymentMethod};
 use shared::money::from_fen;
-use sqlx::any::AnyRow;
-use sqlx::Row;
+use std::sync::LazyLock;
 
 pub const LOAN_COLUMNS: &str = "borrower_no, status, disbursement_date, amount_fen, term_months, balance_fen, loan_type, \
      house_address, annual_rate, method, remaining_periods, monthly_payment_fen, last_due_date, maturity_date, \
@@ -35,42 +38,39 @@ fn date(text: String) -> Result<NaiveDate> {
         .map_err(|e| Error::Internal(format!("bad date '{text}' in loans: {e}")))
 }
 
-pub fn record(row: &AnyRow) -> Result<LoanRecord> {
-    let status: LoanStatus =
-        crate::db::parse_enum("loans.status", &row.try_get::<String, _>("status")?)?;
-    let method: RepaymentMethod =
-        crate::db::parse_enum("loans.method", &row.try_get::<String, _>("method")?)?;
-    let rate: String = row.try_get("annual_rate")?;
-    let disbursement = date(row.try_get("disbursement_date")?)?;
+pub fn record(row: &dyn Columns) -> Result<LoanRecord> {
+    let status: LoanStatus = crate::db::parse_enum("loans.status", &row.text("status")?)?;
+    let method: RepaymentMethod = crate::db::parse_enum("loans.method", &row.text("method")?)?;
+    let rate = row.text("annual_rate")?;
+    let disbursement = date(row.text("disbursement_date")?)?;
     Ok(LoanRecord {
-        borrower_no: row.try_get("borrower_no")?,
+        borrower_no: row.text("borrower_no")?,
         loan: Loan {
             method,
-            balance: from_fen(row.try_get("balance_fen")?),
+            balance: from_fen(row.int("balance_fen")?),
             annual_rate: rate
                 .parse()
                 .map_err(|_| Error::Internal(format!("bad rate '{rate}'")))?,
-            remaining_periods: u32::try_from(row.try_get::<i64, _>("remaining_periods")?)
-                .unwrap_or(0),
-            monthly_payment: from_fen(row.try_get("monthly_payment_fen")?),
-            last_due_date: date(row.try_get("last_due_date")?)?,
-            maturity_date: date(row.try_get("maturity_date")?)?,
-            arrears: from_fen(row.try_get("arrears_fen")?),
+            remaining_periods: u32::try_from(row.int("remaining_periods")?).unwrap_or(0),
+            monthly_payment: from_fen(row.int("monthly_payment_fen")?),
+            last_due_date: date(row.text("last_due_date")?)?,
+            maturity_date: date(row.text("maturity_date")?)?,
+            arrears: from_fen(row.int("arrears_fen")?),
             status,
             disbursement_date: Some(disbursement),
             // The recorded due day: a maturity moved into a short month must not move it.
-            due_day: u32::try_from(row.try_get::<i64, _>("due_day")?)
+            due_day: u32::try_from(row.int("due_day")?)
                 .ok()
                 .filter(|day| (1..=31).contains(day)),
         },
-        amount: from_fen(row.try_get("amount_fen")?),
-        term_months: u32::try_from(row.try_get::<i64, _>("term_months")?).unwrap_or(0),
-        loan_type: row.try_get("loan_type")?,
-        house_address: row.try_get("house_address")?,
-        card_holder: row.try_get("repay_card_holder")?,
-        card_bank: row.try_get("repay_card_bank")?,
-        card_number: row.try_get("repay_card_number")?,
-        version: row.try_get("version")?,
+        amount: from_fen(row.int("amount_fen")?),
+        term_months: u32::try_from(row.int("term_months")?).unwrap_or(0),
+        loan_type: row.text("loan_type")?,
+        house_address: row.text("house_address")?,
+        card_holder: row.text("repay_card_holder")?,
+        card_bank: row.text("repay_card_bank")?,
+        card_number: row.text("repay_card_number")?,
+        version: row.int("version")?,
     })
 }
 
@@ -112,48 +112,69 @@ pub async fn own_loan(
     .fetch_optional(&state.db.pool)
     .await?;
     row.as_ref()
-        .map(record)
+        .map(|row| record(row))
         .transpose()?
         .ok_or_else(Error::not_found)
 }
 
-/// The member's loans, each with its open application if any, in one query.
-pub async fn loans_with_pending(
+/// The session a request names with its member's loans as the list shows them, each with its
+/// open application if any: the loan list in one round trip (the session's rules applied as for
+/// every request).
+pub async fn session_loans(
     state: &AppState,
-    personal_account: &str,
-) -> Result<Vec<(LoanRecord, Option<Pending>)>> {
-    let loan_columns: Vec<String> = LOAN_COLUMNS.split(", ").map(|c| format!("l.{c}")).collect();
-    let rows = sqlx::query(&format!(
-        "SELECT {}, a.application_no AS pending_no, a.kind AS pending_kind, \
-         a.effective_date AS pending_date, a.amount_fen AS pending_amount \
-         FROM loans l LEFT JOIN applications a ON a.open_slot = 'loan:' || l.borrower_no \
-         WHERE l.personal_account = $1 ORDER BY l.borrower_no",
-        loan_columns.join(", ")
+    token: SessionToken,
+) -> Result<(CurrentUser, Vec<LoanSummary>)> {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT {SESSION_COLUMNS}, l.borrower_no, l.status, l.disbursement_date, l.amount_fen, \
+             l.term_months, l.balance_fen, l.loan_type, l.house_address, \
+             a.application_no AS pending_no, a.kind AS pending_kind, \
+             a.effective_date AS pending_date, a.amount_fen AS pending_amount \
+             FROM {SESSION_FROM} LEFT JOIN loans l ON l.personal_account = s.personal_account \
+             LEFT JOIN applications a ON a.open_slot = 'loan:' || l.borrower_no \
+             WHERE s.token_hash = $1 ORDER BY l.borrower_no"
+        )
+    });
+    let map = |row: &dyn Columns| {
+        let session = SessionRow::read(row)?;
+        // A member without loans: the session's one row, its loan columns empty.
+        let Some(borrower_no) = row.opt_text("borrower_no")? else {
+            return Ok((session, None));
+        };
+        let pending = match row.opt_text("pending_no")? {
+            None => None,
+            Some(application_no) => Some(Pending {
+                application_no,
+                kind: crate::db::parse_enum("applications.kind", &row.text("pending_kind")?)?,
+                effective_date: row
+                    .opt_text("pending_date")?
+                    .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                amount: row.opt_int("pending_amount")?.map(from_fen),
+            }),
+        };
+        let summary = LoanSummary {
+            borrower_no,
+            status: crate::db::parse_enum("loans.status", &row.text("status")?)?,
+            disbursement_date: date(row.text("disbursement_date")?)?,
+            amount: from_fen(row.int("amount_fen")?),
+            term_months: u32::try_from(row.int("term_months")?).unwrap_or(0),
+            balance: from_fen(row.int("balance_fen")?),
+            loan_type: row.text("loan_type")?,
+            house_address: row.text("house_address")?,
+            pending,
+        };
+        Ok((session, Some(summary)))
+    };
+    let rows = state
+        .db
+        .read_all(&SQL, &[Param::Text(token.hash())], map)
+        .await?;
+    let session = rows.first().map(|(session, _)| session.clone());
+    let user = token.admit(state, session).await?;
+    Ok((
+        user,
+        rows.into_iter().filter_map(|(_, loan)| loan).collect(),
     ))
-    .bind(personal_account)
-    .fetch_all(&state.db.pool)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            let pending = match row.try_get::<Option<String>, _>("pending_no")? {
-                None => None,
-                Some(application_no) => Some(Pending {
-                    application_no,
-                    kind: crate::db::parse_enum(
-                        "applications.kind",
-                        &row.try_get::<String, _>("pending_kind")?,
-                    )?,
-                    effective_date: row
-                        .try_get::<Option<String>, _>("pending_date")?
-                        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
-                    amount: row
-                        .try_get::<Option<i64>, _>("pending_amount")?
-                        .map(from_fen),
-                }),
-            };
-            Ok((record(row)?, pending))
-        })
-        .collect()
 }
 
 /// The open application on a loan, if any.

@@ -9,7 +9,7 @@ pub mod loans;
 
 use server::clock::Clock;
 use server::db::Db;
-use server::state::AppState;
+use server::state::{AppState, Hall};
 use shared::calendar::Calendar;
 use shared::policy::Policy;
 use std::path::PathBuf;
@@ -148,14 +148,14 @@ pub async fn spawn_app(store: Store, options: Options) -> TestApp {
         .await
         .expect("demo data");
     }
-    let state = AppState {
+    let state = AppState::from(Hall {
         db: db.clone(),
         clock: clock.clone(),
         calendar: Arc::new(Calendar::embedded()),
         policy: Arc::new(options.policy),
         accounts: Arc::new(options.accounts),
         key: Arc::new(key),
-    };
+    });
     let key = Arc::clone(&state.key);
     let app = server::http::router(state, options.dist);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

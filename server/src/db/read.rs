@@ -1,0 +1,286 @@
+//! The reads every page makes (the session with its member, the loan list), without a thread
+//! hand-off on SQLite.
+//!
+//! sqlx runs each SQLite connection on a thread of its own and hands every statement and every
+//! row over a channel: waking those threads was half of the server's CPU under a load of page
+//! views. On SQLite these reads run on the calling thread instead, on read-only connections of
+//! their own over the same file and the same libsqlite3 (WAL: a reader sees the last commit and
+//! never waits for the writer; each statement is reset after use, so no snapshot outlives it). On
+//! PostgreSQL, or a SQLite database these connections cannot open (in memory), they go through
+//! the pool like every other query. Writes always go through the pool.
+
+use super::{Backend, Db};
+use crate::error::{Error, Result};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// A bound value of a read.
+#[derive(Debug, Clone, Copy)]
+pub enum Param<'a> {
+    Text(&'a str),
+    Int(i64),
+}
+
+/// A row of a read, whichever connection it came from: columns by name.
+pub trait Columns {
+    fn text(&self, column: &str) -> Result<String>;
+    fn opt_text(&self, column: &str) -> Result<Option<String>>;
+    fn int(&self, column: &str) -> Result<i64>;
+    fn opt_int(&self, column: &str) -> Result<Option<i64>>;
+}
+
+impl Columns for AnyRow {
+    fn text(&self, column: &str) -> Result<String> {
+        Ok(self.try_get(column)?)
+    }
+    fn opt_text(&self, column: &str) -> Result<Option<String>> {
+        Ok(self.try_get(column)?)
+    }
+    fn int(&self, column: &str) -> Result<i64> {
+        Ok(self.try_get(column)?)
+    }
+    fn opt_int(&self, column: &str) -> Result<Option<i64>> {
+        Ok(self.try_get(column)?)
+    }
+}
+
+fn sqlite_error(e: rusqlite::Error) -> Error {
+    Error::Internal(format!("sqlite read: {e}"))
+}
+
+impl Columns for rusqlite::Row<'_> {
+    fn text(&self, column: &str) -> Result<String> {
+        self.get(column).map_err(sqlite_error)
+    }
+    fn opt_text(&self, column: &str) -> Result<Option<String>> {
+        self.get(column).map_err(sqlite_error)
+    }
+    fn int(&self, column: &str) -> Result<i64> {
+        self.get(column).map_err(sqlite_error)
+    }
+    fn opt_int(&self, column: &str) -> Result<Option<i64>> {
+        self.get(column).map_err(sqlite_error)
+    }
+}
+
+/// Idle read-only connections to one SQLite file, taken and given back around each read.
+#[derive(Debug)]
+pub struct SqliteReads {
+    path: String,
+    idle: Mutex<Vec<rusqlite::Connection>>,
+}
+
+/// Idle connections kept: more than the runtime's threads can use at once.
+const KEEP_IDLE: usize = 16;
+
+impl SqliteReads {
+    /// The reads of the SQLite database at `url`, if a read-only connection opens and reads it.
+    /// `None` (the pool serves every read) for an in-memory database or a file it cannot open.
+    pub fn open(url: &str) -> Option<Arc<SqliteReads>> {
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))?
+            .split('?')
+            .next()?;
+        if path.is_empty() || path.starts_with(':') || path.contains('%') {
+            return None;
+        }
+        let reads = SqliteReads {
+            path: path.to_owned(),
+            idle: Mutex::new(Vec::new()),
+        };
+        let probe = reads.connect().and_then(|connection| {
+            connection.query_row("SELECT COUNT(*) FROM readiness", [], |row| {
+                row.get::<_, i64>(0)
+            })?;
+            Ok(connection)
+        });
+        match probe {
+            Ok(connection) => {
+                reads.give_back(connection);
+                Some(Arc::new(reads))
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "SQLite reads go through the pool: no read-only connection");
+                None
+            }
+        }
+    }
+
+    fn connect(&self) -> rusqlite::Result<rusqlite::Connection> {
+        use rusqlite::OpenFlags;
+        let connection = rusqlite::Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        // Only while another connection recovers the WAL: short, it blocks the calling thread.
+        connection.busy_timeout(Duration::from_secs(1))?;
+        connection.set_prepared_statement_cache_capacity(32);
+        Ok(connection)
+    }
+
+    fn take(&self) -> rusqlite::Result<rusqlite::Connection> {
+        let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
+        match idle {
+            Some(connection) => Ok(connection),
+            None => self.connect(),
+        }
+    }
+
+    fn give_back(&self, connection: rusqlite::Connection) {
+        if let Ok(mut idle) = self.idle.lock() {
+            if idle.len() < KEEP_IDLE {
+                idle.push(connection);
+            }
+        }
+    }
+
+    fn all<T>(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+        map: &dyn Fn(&dyn Columns) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let connection = self.take().map_err(sqlite_error)?;
+        let result = (|| {
+            let mut statement = connection.prepare_cached(sql).map_err(sqlite_error)?;
+            let values = params.iter().map(|p| match *p {
+                Param::Text(text) => rusqlite::types::Value::Text(text.to_owned()),
+                Param::Int(int) => rusqlite::types::Value::Integer(int),
+            });
+            let mut rows = statement
+                .query(rusqlite::params_from_iter(values))
+                .map_err(sqlite_error)?;
+            let mut out = Vec::new();
+            while let Some(row) = rows.next().map_err(sqlite_error)? {
+                out.push(map(row)?);
+            }
+            Ok(out)
+        })();
+        self.give_back(connection);
+        result
+    }
+}
+
+impl Db {
+    /// Every row of a read-only query (`$1`… placeholders, as everywhere), each mapped by `map`.
+    pub async fn read_all<T>(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+        map: impl Fn(&dyn Columns) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        if let Some(reads) = &self.reads {
+            debug_assert_eq!(self.backend, Backend::Sqlite);
+            return reads.all(sql, params, &map);
+        }
+        let mut query = sqlx::query(sql);
+        for param in params {
+            query = match *param {
+                Param::Text(text) => query.bind(text),
+                Param::Int(int) => query.bind(int),
+            };
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter().map(|row| map(row)).collect()
+    }
+
+    /// The first row of a read-only query, if any.
+    pub async fn read_optional<T>(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+        map: impl Fn(&dyn Columns) -> Result<T>,
+    ) -> Result<Option<T>> {
+        Ok(self.read_all(sql, params, map).await?.into_iter().next())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::Connection;
+
+    fn scratch(dir: &std::path::Path) -> String {
+        format!("sqlite://{}/hpf.db?mode=rwc", dir.display())
+    }
+
+    async fn notes(db: &Db) -> Vec<(i64, String)> {
+        db.read_all(
+            "SELECT id, note FROM scratch WHERE id >= $1 ORDER BY id",
+            &[Param::Int(0)],
+            |row| Ok((row.int("id")?, row.text("note")?)),
+        )
+        .await
+        .expect("read")
+    }
+
+    /// On a SQLite file the reads take their own connections, see every commit of the pool's
+    /// connections at once (a citizen reads what they just submitted), never what is not yet
+    /// committed, and answer while a write transaction holds the writer's lock.
+    #[tokio::test]
+    async fn sqlite_reads_see_each_commit_and_nothing_uncommitted() {
+        let dir = std::env::temp_dir().join(format!("hpf_reads_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = Db::connect(&scratch(&dir), 4).await.expect("connect");
+        assert!(
+            db.reads.is_some(),
+            "a SQLite file is read on the caller's thread"
+        );
+        sqlx::query("CREATE TABLE scratch (id INTEGER PRIMARY KEY, note TEXT NOT NULL)")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO scratch (id, note) VALUES (1, '受理中')")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(notes(&db).await, vec![(1, "受理中".to_owned())]);
+
+        let mut writer = db.pool.acquire().await.unwrap();
+        let mut transaction = writer.begin().await.unwrap();
+        sqlx::query("UPDATE scratch SET note = '已撤销' WHERE id = 1")
+            .execute(&mut *transaction)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO scratch (id, note) VALUES (2, '受理中')")
+            .execute(&mut *transaction)
+            .await
+            .unwrap();
+        assert_eq!(
+            notes(&db).await,
+            vec![(1, "受理中".to_owned())],
+            "uncommitted writes are not read"
+        );
+        transaction.commit().await.unwrap();
+        assert_eq!(
+            notes(&db).await,
+            vec![(1, "已撤销".to_owned()), (2, "受理中".to_owned())]
+        );
+        // A missing column is an error, not a default.
+        let missing = db
+            .read_all("SELECT id FROM scratch", &[], |row| row.text("note"))
+            .await;
+        assert!(missing.is_err());
+        db.close().await;
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// An in-memory database has no file for other connections: its reads go through the pool.
+    #[tokio::test]
+    async fn an_in_memory_database_is_read_through_the_pool() {
+        let db = Db::connect("sqlite::memory:", 1).await.expect("connect");
+        assert!(db.reads.is_none());
+        sqlx::query("CREATE TABLE scratch (id INTEGER PRIMARY KEY, note TEXT NOT NULL)")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO scratch (id, note) VALUES (7, '已完成')")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(notes(&db).await, vec![(7, "已完成".to_owned())]);
+    }
+}
