@@ -218,6 +218,16 @@ pub fn render(state: &AppState) -> String {
          hpf_db_pool_connections{{state=\"idle\"}} {idle}",
         size.saturating_sub(idle)
     );
+    if let Some(reads) = &state.db.reads {
+        let (reading, idle) = reads.connections();
+        let _ = writeln!(
+            out,
+            "# HELP hpf_db_sqlite_readers The page views' own read-only SQLite connections, reading or idle.\n\
+             # TYPE hpf_db_sqlite_readers gauge\n\
+             hpf_db_sqlite_readers{{state=\"in_use\"}} {reading}\n\
+             hpf_db_sqlite_readers{{state=\"idle\"}} {idle}"
+        );
+    }
     gauge(
         &mut out,
         "hpf_db_pool_max_connections",

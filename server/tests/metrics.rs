@@ -155,6 +155,13 @@ async fn metrics_are_served_apart_and_count() {
     // Logins: one wrong password, one right; an SMS code sent.
     assert_eq!(hall.login("13904310009", "Wrong2018!").await, 401);
     assert_eq!(hall.login("13904310008", "Demo2018!").await, 200);
+    let page = hall
+        .http
+        .get(format!("{}/api/loans", hall.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
     let (id, answer) = hall.captcha().await;
     let (status, body) = hall
         .post(
@@ -198,6 +205,15 @@ async fn metrics_are_served_apart_and_count() {
     let open = sample(&after, r#"hpf_db_pool_connections{state="in_use"}"#)
         + sample(&after, r#"hpf_db_pool_connections{state="idle"}"#);
     assert!((1.0..=6.0).contains(&open), "{after}");
+    // SQLite: the page views' read-only connections, none reading between requests.
+    assert!(
+        sample(&after, r#"hpf_db_sqlite_readers{state="idle"}"#) >= 1.0,
+        "{after}"
+    );
+    assert_eq!(
+        sample(&after, r#"hpf_db_sqlite_readers{state="in_use"}"#),
+        0.0
+    );
     for family in [
         "# TYPE hpf_http_requests_total counter",
         "# TYPE hpf_http_request_duration_seconds histogram",

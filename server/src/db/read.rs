@@ -13,6 +13,7 @@ use super::{Backend, Db};
 use crate::error::{Error, Result};
 use sqlx::any::AnyRow;
 use sqlx::Row;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -70,6 +71,8 @@ impl Columns for rusqlite::Row<'_> {
 pub struct SqliteReads {
     path: String,
     idle: Mutex<Vec<rusqlite::Connection>>,
+    /// Connections open now, idle or reading.
+    open: AtomicUsize,
 }
 
 /// Idle connections kept: more than the runtime's threads can use at once.
@@ -90,6 +93,7 @@ impl SqliteReads {
         let reads = SqliteReads {
             path: path.to_owned(),
             idle: Mutex::new(Vec::new()),
+            open: AtomicUsize::new(0),
         };
         let probe = reads.connect().and_then(|connection| {
             connection.query_row("SELECT COUNT(*) FROM readiness", [], |row| {
@@ -118,7 +122,15 @@ impl SqliteReads {
         // Only while another connection recovers the WAL: short, it blocks the calling thread.
         connection.busy_timeout(Duration::from_secs(1))?;
         connection.set_prepared_statement_cache_capacity(32);
+        self.open.fetch_add(1, Ordering::Relaxed);
         Ok(connection)
+    }
+
+    /// (reading now, idle): for `/metrics`.
+    pub fn connections(&self) -> (usize, usize) {
+        let idle = self.idle.lock().map(|idle| idle.len()).unwrap_or(0);
+        let open = self.open.load(Ordering::Relaxed);
+        (open.saturating_sub(idle), idle)
     }
 
     fn take(&self) -> rusqlite::Result<rusqlite::Connection> {
@@ -133,8 +145,10 @@ impl SqliteReads {
         if let Ok(mut idle) = self.idle.lock() {
             if idle.len() < KEEP_IDLE {
                 idle.push(connection);
+                return;
             }
         }
+        self.open.fetch_sub(1, Ordering::Relaxed);
     }
 
     fn all<T>(
