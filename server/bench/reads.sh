@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Reads under load, measured with wrk against a bare axum handler in the same run (issue 15's
-# yardstick): GET /api/loans as a logged-in citizen on SQLite and, with DATABASE_URL set to a
+# yardstick): GET /api/loans as a logged-in citizen on SQLite and, with PG_URL set to a
 # PostgreSQL database, on PostgreSQL. Prints req/s of each and the ratio to the bare handler.
+# Only 200s count: a run with any other answer (a lost session, a 500 under load) fails.
 #
 #   server/bench/reads.sh                      # SQLite (a fresh file), wrk -t2 -c32 -d10s
 #   PG_URL=postgres://…/db server/bench/reads.sh   # SQLite and that (empty or hall) PostgreSQL
@@ -20,9 +21,13 @@ trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$wo
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 
 rate() { # URL [cookie] -> requests/s
-  local args=(-t"$THREADS" -c"$CONNECTIONS" -d"$DURATION")
+  local args=(-t"$THREADS" -c"$CONNECTIONS" -d"$DURATION") out r
   [ -n "${2:-}" ] && args+=(-H "Cookie: $2")
-  wrk "${args[@]}" "$1" | awk '/Requests\/sec/ {print int($2)}'
+  out=$(wrk "${args[@]}" "$1")
+  if grep -q "Non-2xx\|Socket errors" <<<"$out"; then echo "$1 answered other than 200:" >&2; echo "$out" >&2; exit 1; fi
+  r=$(awk '/Requests\/sec/ {print int($2)}' <<<"$out")
+  [ -n "$r" ] && [ "$r" -gt 0 ] || { echo "no rate from wrk for $1" >&2; echo "$out" >&2; exit 1; }
+  echo "$r"
 }
 
 # A logged-in session of 周九 (a demo member with loans): the captcha through the test hook.
@@ -54,11 +59,16 @@ sleep 0.5
 bare_before=$(rate "http://127.0.0.1:$bare_port/")
 serve "sqlite://$work/hpf.db?mode=rwc"
 cookie=$(login "$base")
+[ -n "$cookie" ] || { echo "no session cookie from $base" >&2; exit 1; }
 sqlite=$(rate "$base/api/loans" "$cookie")
+# One hall at a time: the SQLite one stops before the next measurement.
+kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 if [ -n "${PG_URL:-}" ]; then
   serve "$PG_URL"
   cookie=$(login "$base")
+  [ -n "$cookie" ] || { echo "no session cookie from $base" >&2; exit 1; }
   postgres=$(rate "$base/api/loans" "$cookie")
+  kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 fi
 bare_after=$(rate "http://127.0.0.1:$bare_port/")
 bare=$(( (bare_before + bare_after) / 2 ))

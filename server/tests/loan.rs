@@ -404,6 +404,10 @@ async fn an_unknown_stored_value_is_an_error_not_a_default() {
             .await
             .unwrap();
         set(bad_method).execute(&mut *conn).await.unwrap();
+        set("UPDATE loans SET status = 'mystery' WHERE borrower_no = '2015000211'")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
         set("UPDATE loan_transactions SET kind = 'mystery' WHERE borrower_no = '2015000211' AND seq = 2")
             .execute(&mut *conn)
             .await
@@ -419,5 +423,16 @@ async fn an_unknown_stored_value_is_an_error_not_a_default() {
         assert!(!body.to_string().contains("equal_something"), "{body}");
         let (status, _) = citizen.get("/api/loans/2015000211/transactions").await;
         assert_eq!(status, 500);
+        let (status, body) = citizen.get("/api/loans").await;
+        assert_eq!((status, body["code"].as_str()), (500, Some("internal")));
+        assert!(!body.to_string().contains("mystery"), "{body}");
+        // An ended session is a 401 whatever its member's rows hold (the list reads the session
+        // with the loans in one query and judges the session first).
+        app.clock.advance(3 * 3600);
+        let (status, body) = citizen.get("/api/loans").await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (401, Some("session_expired"))
+        );
     }
 }

@@ -59,6 +59,20 @@ pub fn same(a: &str, b: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// The stored hashes are SHA-256 of the parts, each followed by 0x1f, in lower-case hex
+    /// (sessions stored before a change of the code must still be found).
+    #[test]
+    fn hashes_are_the_known_digests() {
+        assert_eq!(
+            hash(&["a"]),
+            "69fc94c033d1f48cef62e24c0833e6baac18b6282855d12124d25f4c0bb75ac5"
+        );
+        assert_eq!(
+            hash(&["session", "tok"]),
+            "fa4b32d69d5ca2420fb68a82e637dbc8159cb6b3fbb9e022bc7875cbd7a86b9d"
+        );
+    }
+
     #[test]
     fn tokens_codes_and_hashes() {
         assert_eq!(random_token(32).len(), 43);

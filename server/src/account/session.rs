@@ -128,8 +128,12 @@ pub struct SessionRow {
     name: String,
 }
 
+/// The columns [`SessionRow::read`] reads, of `s` (sessions) and `m` (members) as
+/// [`SESSION_FROM`] names them.
 pub const SESSION_COLUMNS: &str =
     "s.personal_account, s.last_seen_at, s.expires_at, m.unit_account, m.unit_name, m.name";
+/// A session joined to its member: a page's query selects [`SESSION_COLUMNS`] from it, joins its
+/// own tables and asks `WHERE s.token_hash = $1`.
 pub const SESSION_FROM: &str =
     "sessions s JOIN members m ON m.personal_account = s.personal_account";
 
@@ -152,7 +156,8 @@ pub struct SessionToken(String);
 
 impl SessionToken {
     /// The value the session's `token_hash` column holds ([`SESSION_FROM`]'s `s.token_hash`).
-    pub fn hash(&self) -> &str {
+    /// Whatever is read with it is the request's only once [`SessionToken::admit`] says so.
+    pub(crate) fn hash(&self) -> &str {
         &self.0
     }
 

@@ -137,7 +137,7 @@ impl Db {
             e => format!("cannot migrate the database {}: {e}", redact(url)),
         })?;
         let reads = match backend {
-            Backend::Sqlite => SqliteReads::open(url),
+            Backend::Sqlite => SqliteReads::open(&pool).await,
             Backend::Postgres => None,
         };
         Ok(Db {
@@ -165,6 +165,9 @@ impl Db {
     }
 
     pub async fn close(&self) {
+        if let Some(reads) = &self.reads {
+            reads.close();
+        }
         self.pool.close().await;
     }
 }

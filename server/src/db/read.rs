@@ -79,37 +79,51 @@ pub struct SqliteReads {
 const KEEP_IDLE: usize = 16;
 
 impl SqliteReads {
-    /// The reads of the SQLite database at `url`, if a read-only connection opens and reads it.
-    /// `None` (the pool serves every read) for an in-memory database or a file it cannot open.
-    pub fn open(url: &str) -> Option<Arc<SqliteReads>> {
-        let path = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))?
-            .split('?')
-            .next()?;
-        if path.is_empty() || path.starts_with(':') || path.contains('%') {
-            return None;
-        }
+    /// The reads of the SQLite database the pool has open — the file the pool itself names, so
+    /// both read the same one whatever the URL's form —, if a read-only connection opens it in
+    /// WAL mode. `None` (the pool serves every read) for an in-memory database, a file it cannot
+    /// open, or a journal mode in which readers would wait for the writer.
+    pub async fn open(pool: &sqlx::AnyPool) -> Option<Arc<SqliteReads>> {
+        let file: Option<String> =
+            sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
+                .fetch_optional(pool)
+                .await
+                .ok()
+                .flatten();
+        let path = file.filter(|file| !file.is_empty())?;
         let reads = SqliteReads {
-            path: path.to_owned(),
+            path,
             idle: Mutex::new(Vec::new()),
             open: AtomicUsize::new(0),
         };
         let probe = reads.connect().and_then(|connection| {
+            let mode: String = connection.query_row("PRAGMA journal_mode", [], |row| row.get(0))?;
             connection.query_row("SELECT COUNT(*) FROM readiness", [], |row| {
                 row.get::<_, i64>(0)
             })?;
-            Ok(connection)
+            Ok((connection, mode))
         });
         match probe {
-            Ok(connection) => {
+            Ok((connection, mode)) if mode.eq_ignore_ascii_case("wal") => {
                 reads.give_back(connection);
                 Some(Arc::new(reads))
+            }
+            Ok((_, mode)) => {
+                tracing::warn!(%mode, "SQLite reads go through the pool: the journal is not WAL");
+                None
             }
             Err(e) => {
                 tracing::warn!(error = %e, "SQLite reads go through the pool: no read-only connection");
                 None
             }
+        }
+    }
+
+    /// Closes the idle connections (`Db::close`).
+    pub fn close(&self) {
+        if let Ok(mut idle) = self.idle.lock() {
+            self.open.fetch_sub(idle.len(), Ordering::Relaxed);
+            idle.clear();
         }
     }
 
@@ -160,13 +174,24 @@ impl SqliteReads {
         let connection = self.take().map_err(sqlite_error)?;
         let result = (|| {
             let mut statement = connection.prepare_cached(sql).map_err(sqlite_error)?;
-            let values = params.iter().map(|p| match *p {
-                Param::Text(text) => rusqlite::types::Value::Text(text.to_owned()),
-                Param::Int(int) => rusqlite::types::Value::Integer(int),
-            });
-            let mut rows = statement
-                .query(rusqlite::params_from_iter(values))
+            // `$N` takes the N-th value wherever it stands, as sqlx binds it (SQLite itself
+            // would number the placeholders in the order they first appear).
+            for index in 1..=statement.parameter_count() {
+                let number = statement
+                    .parameter_name(index)
+                    .and_then(|name| name.strip_prefix('$'))
+                    .and_then(|number| number.parse::<usize>().ok())
+                    .filter(|number| (1..=params.len()).contains(number))
+                    .ok_or_else(|| {
+                        Error::Internal(format!("a read binds $1…${}: {sql}", params.len()))
+                    })?;
+                match params[number - 1] {
+                    Param::Text(text) => statement.raw_bind_parameter(index, text),
+                    Param::Int(int) => statement.raw_bind_parameter(index, int),
+                }
                 .map_err(sqlite_error)?;
+            }
+            let mut rows = statement.raw_query();
             let mut out = Vec::new();
             while let Some(row) = rows.next().map_err(sqlite_error)? {
                 out.push(map(row)?);
@@ -217,8 +242,10 @@ mod tests {
     use super::*;
     use sqlx::Connection;
 
+    /// The URL names the file through a directory that does not exist (`gone/..`): the reads
+    /// must open the file the pool opened, not the URL's text.
     fn scratch(dir: &std::path::Path) -> String {
-        format!("sqlite://{}/hpf.db?mode=rwc", dir.display())
+        format!("sqlite://{}/gone/../hpf.db?mode=rwc", dir.display())
     }
 
     async fn notes(db: &Db) -> Vec<(i64, String)> {
@@ -278,8 +305,36 @@ mod tests {
             .read_all("SELECT id FROM scratch", &[], |row| row.text("note"))
             .await;
         assert!(missing.is_err());
+        placeholders_take_their_numbered_value(&db).await;
+        // No read left a snapshot open: a checkpoint through the pool moves the whole WAL.
+        let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(busy, 0, "a reader holds a snapshot");
         db.close().await;
+        assert_eq!(db.reads.as_ref().unwrap().connections(), (0, 0));
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// `$2` takes the second value wherever it stands, on either path.
+    async fn placeholders_take_their_numbered_value(db: &Db) {
+        let row = db
+            .read_optional(
+                "SELECT $2 AS second, $1 AS first, $2 || $1 AS both",
+                &[Param::Text("甲"), Param::Text("乙")],
+                |row| Ok((row.text("first")?, row.text("second")?, row.text("both")?)),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            row,
+            Some(("甲".to_owned(), "乙".to_owned(), "乙甲".to_owned()))
+        );
+        let wrong = db
+            .read_all("SELECT $3 AS x", &[Param::Int(1)], |row| row.int("x"))
+            .await;
+        assert!(wrong.is_err(), "a placeholder without its value");
     }
 
     /// An in-memory database has no file for other connections: its reads go through the pool.
@@ -296,5 +351,6 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(notes(&db).await, vec![(7, "已完成".to_owned())]);
+        placeholders_take_their_numbered_value(&db).await;
     }
 }

@@ -135,46 +135,51 @@ pub async fn session_loans(
              WHERE s.token_hash = $1 ORDER BY l.borrower_no"
         )
     });
-    let map = |row: &dyn Columns| {
-        let session = SessionRow::read(row)?;
-        // A member without loans: the session's one row, its loan columns empty.
-        let Some(borrower_no) = row.opt_text("borrower_no")? else {
-            return Ok((session, None));
-        };
-        let pending = match row.opt_text("pending_no")? {
-            None => None,
-            Some(application_no) => Some(Pending {
-                application_no,
-                kind: crate::db::parse_enum("applications.kind", &row.text("pending_kind")?)?,
-                effective_date: row
-                    .opt_text("pending_date")?
-                    .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
-                amount: row.opt_int("pending_amount")?.map(from_fen),
-            }),
-        };
-        let summary = LoanSummary {
-            borrower_no,
-            status: crate::db::parse_enum("loans.status", &row.text("status")?)?,
-            disbursement_date: date(row.text("disbursement_date")?)?,
-            amount: from_fen(row.int("amount_fen")?),
-            term_months: u32::try_from(row.int("term_months")?).unwrap_or(0),
-            balance: from_fen(row.int("balance_fen")?),
-            loan_type: row.text("loan_type")?,
-            house_address: row.text("house_address")?,
-            pending,
-        };
-        Ok((session, Some(summary)))
-    };
+    // The session's columns are read first and the loans' only once the session is admitted: an
+    // ended session is a 401 (and deleted) whatever its member's rows hold.
+    let map = |row: &dyn Columns| Ok((SessionRow::read(row)?, listed_loan(row)));
     let rows = state
         .db
         .read_all(&SQL, &[Param::Text(token.hash())], map)
         .await?;
     let session = rows.first().map(|(session, _)| session.clone());
     let user = token.admit(state, session).await?;
-    Ok((
-        user,
-        rows.into_iter().filter_map(|(_, loan)| loan).collect(),
-    ))
+    let loans = rows
+        .into_iter()
+        .map(|(_, loan)| loan)
+        .collect::<Result<Vec<_>>>()?;
+    Ok((user, loans.into_iter().flatten().collect()))
+}
+
+/// A loan of the list as [`session_loans`] reads it; `None` for a member without loans (the
+/// session's one row, its loan columns empty).
+fn listed_loan(row: &dyn Columns) -> Result<Option<LoanSummary>> {
+    let Some(borrower_no) = row.opt_text("borrower_no")? else {
+        return Ok(None);
+    };
+    let pending = match row.opt_text("pending_no")? {
+        None => None,
+        Some(application_no) => Some(Pending {
+            application_no,
+            kind: crate::db::parse_enum("applications.kind", &row.text("pending_kind")?)?,
+            effective_date: row
+                .opt_text("pending_date")?
+                .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+            amount: row.opt_int("pending_amount")?.map(from_fen),
+        }),
+    };
+    let summary = LoanSummary {
+        borrower_no,
+        status: crate::db::parse_enum("loans.status", &row.text("status")?)?,
+        disbursement_date: date(row.text("disbursement_date")?)?,
+        amount: from_fen(row.int("amount_fen")?),
+        term_months: u32::try_from(row.int("term_months")?).unwrap_or(0),
+        balance: from_fen(row.int("balance_fen")?),
+        loan_type: row.text("loan_type")?,
+        house_address: row.text("house_address")?,
+        pending,
+    };
+    Ok(Some(summary))
 }
 
 /// The open application on a loan, if any.
