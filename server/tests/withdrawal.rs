@@ -4,9 +4,12 @@
 
 mod common;
 
-use common::loans::{app, demo_login, key, logged_in, person, QIAN_ER};
+use common::loans::{
+    app, demo_login, engine_loan, key, logged_in, person, prepayment_body, QIAN_ER,
+};
 use common::stores;
 use serde_json::json;
+use shared::loan::trial::AdjustMode;
 use shared::policy::Policy;
 use shared::withdrawal::RetirementPolicy;
 
@@ -271,5 +274,70 @@ async fn materials_per_member_are_limited_even_under_concurrent_additions() {
         );
         let (_, home) = citizen.get("/api/withdrawal").await;
         assert_eq!(home["materials"].as_array().unwrap().len(), 3);
+    }
+}
+
+/// A retiree's 部分提前还本 paid from the fund holds back 退休销户提取 (which would close the account
+/// the prepayment is to be paid from) until it is 撤销: listed on the page and refused by the
+/// server with the same reason. No demo retiree has a loan: 王五 gets a copy of 佟一's.
+#[tokio::test]
+async fn a_prepayment_from_the_fund_holds_back_the_retirement_withdrawal() {
+    for store in stores() {
+        let app = app(store, TEN, Policy::default()).await;
+        server::demo::twin::copy_loan(&app.db.pool, "2015000211", "2018000901", "4102201")
+            .await
+            .unwrap();
+        let wang = logged_in(&app, person("王五", "220102195504183173", "13904310003")).await;
+        let loan = engine_loan(&wang, "2018000901").await;
+        let mut body =
+            prepayment_body(&loan, "20180109", "10000", AdjustMode::LowerPayment, key(1));
+        body["source"] = "fund".into();
+        let (status, reserved) = wang.post("/api/loans/2018000901/prepayment", &body).await;
+        assert_eq!(status, 200, "{reserved}");
+        let promised: rust_decimal::Decimal = reserved["amount"].as_str().unwrap().parse().unwrap();
+        let reason = format!(
+            "有受理中的业务将使用公积金余额{}元",
+            shared::money::format_thousands(promised)
+        );
+
+        let (_, home) = wang.get("/api/withdrawal").await;
+        let unmet: Vec<&str> = home["unmet"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(unmet, ["fund_committed"], "{home}");
+        let (status, refused) = wang
+            .post(
+                "/api/withdrawal",
+                &json!({"amount": home["amount"], "idempotency_key": key(2)}),
+            )
+            .await;
+        assert_eq!(
+            (status, refused["code"].as_str()),
+            (422, Some("fund_committed")),
+            "{refused}"
+        );
+        assert!(
+            refused["message"].as_str().unwrap().contains(&reason),
+            "{refused}"
+        );
+
+        // 撤销 the prepayment: the withdrawal may be made again.
+        let no = reserved["application_no"].as_str().unwrap();
+        let (status, cancelled) = wang
+            .post(&format!("/api/progress/{no}/cancel"), &json!({}))
+            .await;
+        assert_eq!(status, 200, "{cancelled}");
+        let (_, home) = wang.get("/api/withdrawal").await;
+        assert_eq!(home["unmet"], json!([]), "{home}");
+        let (status, accepted) = wang
+            .post(
+                "/api/withdrawal",
+                &json!({"amount": home["amount"], "idempotency_key": key(3)}),
+            )
+            .await;
+        assert_eq!(status, 200, "{accepted}");
     }
 }
