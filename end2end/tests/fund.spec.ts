@@ -124,6 +124,10 @@ test.describe('我的公积金账户', () => {
     await expect(page.getByText('对账期间：20170101 至 20171231')).toBeVisible();
     expect(await figure('期末余额')).toBe('24,902.73');
     expect(await horizontalOverflow(page)).toBe(0);
+    // 返回 leads back to the year's 对账单 it was printed from.
+    await page.getByRole('link', { name: '返回年度对账单' }).click();
+    await expect(page).toHaveURL(/\/fund\/statement\?year=2017$/);
+    await expect(page.getByRole('heading', { name: '2017年度对账单' })).toBeVisible();
     expect(problems).toEqual([]);
   });
   }

@@ -82,6 +82,12 @@ test.describe('提取、业务进度查询、查询打印', () => {
     await expect(page.getByRole('button', { name: '打印' })).toBeHidden();
     await expect(page.getByText(/打印日期：20180105/)).toBeVisible();
     await keepScreenshot(page, testInfo, 'receipt-print');
+    // 返回 leads back to 业务进度查询, where the receipt was opened, also after a reload.
+    await page.emulateMedia({ media: 'screen' });
+    await page.reload();
+    await page.getByRole('link', { name: '返回业务进度查询' }).click();
+    await expect(page).toHaveURL(/\/progress$/);
+    await expect(page.getByRole('listitem', { name: /^退休销户提取 / })).toContainText('受理中');
   });
 
   test('a reservation is cancelled before its date; cancelling it again is refused', async ({ page }, testInfo) => {

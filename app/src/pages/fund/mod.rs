@@ -200,8 +200,8 @@ pub fn Entries() -> impl IntoView {
                             None => format!("/fund/entries?page={p}"),
                         };
                         let print = match year {
-                            Some(y) => format!("/print/fund/entries?year={y}"),
-                            None => "/print/fund/entries".to_owned(),
+                            Some(y) => format!("/print/fund/entries?year={y}&from=entries"),
+                            None => "/print/fund/entries?from=entries".to_owned(),
                         };
                         view! {
                             <MemberHeaderView header=list.header />
@@ -320,7 +320,7 @@ pub fn StatementPage() -> impl IntoView {
                                 </ul>
                             </details>
                             <div class="actions no-print">
-                                <a class="button button--primary" href=format!("/print/fund/statement?year={y}")>"打印对账单"</a>
+                                <a class="button button--primary" href=format!("/print/fund/statement?year={y}&from=statement")>"打印对账单"</a>
                                 <a class="button" href=format!("/fund/entries?year={y}")>"查看本年缴存明细"</a>
                                 <a class="button" href="/home">"返回首页"</a>
                             </div>

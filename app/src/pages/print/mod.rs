@@ -7,6 +7,7 @@ use crate::layout::{path_segment, Frame};
 use crate::pages::fund;
 use crate::pages::loan::detail::{history_table, schedule_summary, schedule_table};
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 use shared::date::compact;
 
 /// 查询打印: what can be printed.
@@ -60,9 +61,29 @@ pub fn PrintIndex() -> impl IntoView {
     }
 }
 
+/// Where a sheet's 返回 leads: the page it was opened from (`?from=`, kept across a reload), else
+/// 查询打印.
+fn back_link() -> (String, &'static str) {
+    let query = use_query_map();
+    query.with_untracked(|q| {
+        let year = q.get("year").and_then(|y| y.parse::<i32>().ok());
+        let with_year = |page: &str| match year {
+            Some(y) => format!("{page}?year={y}"),
+            None => page.to_owned(),
+        };
+        match q.get("from").as_deref() {
+            Some("progress") => ("/progress".to_owned(), "返回业务进度查询"),
+            Some("entries") => (with_year("/fund/entries"), "返回缴存明细"),
+            Some("statement") => (with_year("/fund/statement"), "返回年度对账单"),
+            _ => ("/print".to_owned(), "返回查询打印"),
+        }
+    })
+}
+
 /// A printable sheet: the centre's name, the title, the business date, 打印 and 返回.
 #[component]
 fn Sheet(title: &'static str, children: Children) -> impl IntoView {
+    let (back, back_label) = back_link();
     let clock = LocalResource::new(api::clock);
     let date = move || {
         clock
@@ -82,7 +103,7 @@ fn Sheet(title: &'static str, children: Children) -> impl IntoView {
                 <button type="button" class="button button--primary" on:click=|_| {
                     if let Some(window) = web_sys::window() { let _ = window.print(); }
                 }>"打印"</button>
-                <a class="button" href="/print">"返回查询打印"</a>
+                <a class="button" href=back>{back_label}</a>
             </div>
         </article>
     }

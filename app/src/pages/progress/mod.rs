@@ -84,7 +84,7 @@ fn application(
     confirm: RwSignal<bool>,
 ) -> impl IntoView {
     let label = format!("{} {}", p.title(), p.application_no);
-    let receipt = format!("/print/applications/{}", p.application_no);
+    let receipt = format!("/print/applications/{}?from=progress", p.application_no);
     let facts = [
         ("申请编号", p.application_no.clone()),
         ("提交时间", p.submitted_at.clone()),
