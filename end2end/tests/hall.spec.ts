@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { CaptchaSolver, DEMO, loggedInTwin } from './pages/account';
 import {
-  chooseMode, ensureLoggedOut, horizontalOverflow, openScreen, title,
+  chooseMode, ensureLoggedOut, cutSelects, horizontalOverflow, openScreen, title,
 } from './pages/hall';
 import { keepScreenshot } from './pages/watch';
 
@@ -169,6 +169,8 @@ test('关怀版: larger text and targets on every page, remembered by the browse
   const [label, value] = [await cells.locator('th').boundingBox(), await cells.locator('td').boundingBox()];
   expect(value!.y).toBeGreaterThan(label!.y);
   expect(await horizontalOverflow(page)).toBe(0);
+  // Every choice of 约定还款日期, 调整方式 and 选择还款方式 reads in full, also on a phone.
+  expect(await cutSelects(page)).toEqual([]);
   await keepScreenshot(page, testInfo, 'elder-prepayment');
   await chooseMode(page, false);
   await page.reload();

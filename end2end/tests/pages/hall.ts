@@ -52,6 +52,27 @@ export async function clippedTables(page: Page): Promise<string[]> {
   );
 }
 
+/**
+ * Drop-down lists whose longest choice does not fit the box (the text would be cut): each one's
+ * label. The text is measured in the list's own font; the box keeps its padding and 20 px for the
+ * arrow.
+ */
+export async function cutSelects(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const canvas = document.createElement('canvas').getContext('2d')!;
+    return Array.from(document.querySelectorAll<HTMLSelectElement>('select'))
+      .filter((select) => select.offsetParent !== null)
+      .filter((select) => {
+        const style = getComputedStyle(select);
+        canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        const longest = Math.max(...Array.from(select.options).map((o) => canvas.measureText(o.text).width));
+        const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+        return longest > room;
+      })
+      .map((select) => select.labels?.[0]?.textContent ?? select.name);
+  });
+}
+
 /** Switches between 标准版 and 关怀版 with the header's switch, as a citizen does. */
 export async function chooseMode(page: Page, elder: boolean) {
   const toElder = page.getByRole('button', { name: '关怀版' });
