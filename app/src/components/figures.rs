@@ -51,7 +51,7 @@ pub fn Workings(workings: Signal<Vec<shared::loan::working::Working>>) -> impl I
         <div class="workings">
             {move || workings.get().into_iter().map(|w| view! {
                 <details class="working">
-                    <summary>{w.figure}" "{w.value}"：怎么算的"</summary>
+                    <summary>{w.figure}" "<span class="keep">{w.value}"："</span><span class="keep">"怎么算的"</span></summary>
                     <ol>{w.steps.into_iter().map(|step| view! { <li>{step}</li> }).collect_view()}</ol>
                 </details>
             }).collect_view()}

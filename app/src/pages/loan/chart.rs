@@ -12,7 +12,8 @@ const WIDTH: i64 = 640;
 const HEIGHT: i64 = 260;
 const LEFT: i64 = 60;
 const RIGHT: i64 = 14;
-const TOP: i64 = 14;
+/// Room above the plot for the unit (万元), so no line runs through it.
+const TOP: i64 = 30;
 const BOTTOM: i64 = 40;
 /// A marker (and a row of the text alternative) every this many periods: five years.
 const MARKER_PERIODS: usize = 60;
@@ -127,11 +128,11 @@ pub fn BalanceChart(
                         <text x=LEFT - 6 y=y + 4 text-anchor="end" class="chart__label">{wan(value)}</text>
                     }
                 }).collect_view()}
-                <text x=LEFT + 8 y=TOP + 14 class="chart__label">"（万元）"</text>
+                <text x=LEFT y=TOP - 10 class="chart__label">"（万元）"</text>
                 <line x1=LEFT y1=HEIGHT - BOTTOM x2=WIDTH - RIGHT y2=HEIGHT - BOTTOM class="chart__axis" />
                 <line x1=LEFT y1=TOP x2=LEFT y2=HEIGHT - BOTTOM class="chart__axis" />
                 {std::iter::once(0).chain(markers.iter().copied()).map(|p| view! {
-                    <text x=frame.x(p) y=HEIGHT - BOTTOM + 18 text-anchor="middle" class="chart__label">{format!("{}", p / 12)}</text>
+                    <text x=frame.x(p) y=HEIGHT - BOTTOM + 20 text-anchor="middle" class="chart__label">{format!("{}", p / 12)}</text>
                 }).collect_view()}
                 <text x=WIDTH - RIGHT y=HEIGHT - 4 text-anchor="end" class="chart__label">"年"</text>
                 {marks.iter().map(|(period, label)| {
