@@ -15,6 +15,15 @@ use shared::withdrawal::RetirementPolicy;
 
 const TEN: &str = "2018-01-05T10:00:00+08:00";
 
+/// The `field` of each entry of a JSON list (the codes of `unmet`, the numbers of `materials`).
+fn texts<'a>(list: &'a serde_json::Value, field: &str) -> Vec<&'a str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry[field].as_str().unwrap())
+        .collect()
+}
+
 #[tokio::test]
 async fn every_unmet_condition_is_listed_and_the_server_refuses_the_same() {
     for store in stores() {
@@ -52,12 +61,7 @@ async fn every_unmet_condition_is_listed_and_the_server_refuses_the_same() {
                 assert_eq!(home["materials"][0]["material_no"], "22001010001800000001");
                 assert_eq!(home["materials"][0]["status"], "有效");
             }
-            let unmet: Vec<&str> = home["unmet"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|e| e["code"].as_str().unwrap())
-                .collect();
+            let unmet: Vec<&str> = texts(&home["unmet"], "code");
             assert_eq!(unmet, codes, "{}", who["name"]);
             // The browser's button is disabled; a request sent anyway is refused the same way.
             let (status, refused) = citizen
@@ -221,12 +225,7 @@ async fn materials_are_added_numbered_and_kept() {
         assert_eq!(added["status"], "有效");
         assert_eq!(added["remaining"], "12000.00");
         let (_, home) = citizen.get("/api/withdrawal").await;
-        let numbers: Vec<&str> = home["materials"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| m["material_no"].as_str().unwrap())
-            .collect();
+        let numbers: Vec<&str> = texts(&home["materials"], "material_no");
         assert_eq!(numbers, ["22001010001800000001", "22001010001800000002"]);
     }
 }
@@ -301,12 +300,7 @@ async fn a_prepayment_from_the_fund_holds_back_the_retirement_withdrawal() {
         );
 
         let (_, home) = wang.get("/api/withdrawal").await;
-        let unmet: Vec<&str> = home["unmet"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["code"].as_str().unwrap())
-            .collect();
+        let unmet: Vec<&str> = texts(&home["unmet"], "code");
         assert_eq!(unmet, ["fund_committed"], "{home}");
         let (status, refused) = wang
             .post(
