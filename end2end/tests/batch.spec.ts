@@ -33,7 +33,9 @@ test('日终批处理 executes what was accepted and reserved, once, and the pag
   await withdraw(page);
   const tong = await loggedInTwin(page.request, DEMO.TONG_YI, PASSWORD);
   const loan = tong.borrowerNos[0];
-  await page.goto(`/loans/${loan}/prepayment`);
+  await page.getByRole('navigation', { name: '业务导航' }).getByRole('link', { name: '贷款' }).click();
+  await page.getByRole('link', { name: '还款及变更' }).locator('visible=true').first().click();
+  await page.getByRole('link', { name: '部分提前还本' }).click();
   await page.getByLabel('约定还款日期').selectOption({ label: '20180109' });
   await page.getByLabel('提前还本金额').fill('10000');
   await page.getByRole('button', { name: '提交' }).click();
@@ -44,7 +46,7 @@ test('日终批处理 executes what was accepted and reserved, once, and the pag
   expect(batch('2018-01-05')).toBe('2018-01-05: 2 done, 0 rejected, 0 failed');
   expect(batch('2018-01-05')).toBe('2018-01-05: 0 done, 0 rejected, 0 failed');
   await ensureLoggedIn(page.request, first, PASSWORD);
-  await page.goto('/progress');
+  await page.getByRole('navigation', { name: '业务导航' }).getByRole('link', { name: '业务进度查询' }).click();
   const entry = page.getByRole('listitem', { name: /^退休销户提取 / });
   await expect(entry.getByRole('list', { name: '办理进度' })).toContainText('受理中 2018-01-05');
   await expect(entry.getByRole('list', { name: '办理进度' })).toContainText('已办结 2018-01-05 18:00:00');
@@ -59,7 +61,7 @@ test('日终批处理 executes what was accepted and reserved, once, and the pag
   expect(batch('2018-01-08')).toBe('2018-01-08: 0 done, 0 rejected, 0 failed');
   expect(batch('2018-01-09')).toBe('2018-01-09: 1 done, 0 rejected, 0 failed');
   await ensureLoggedIn(page.request, tong, PASSWORD);
-  await page.goto('/loans');
+  await page.getByRole('navigation', { name: '业务导航' }).getByRole('link', { name: '贷款' }).click();
   const row = page.getByRole('row', { name: new RegExp(loan) });
   await expect(row).toContainText('636,609.84');
   await expect(page.getByText('已有部分提前还本预约')).toHaveCount(0);

@@ -203,7 +203,8 @@ test.describe('贷款：部分提前还本、提前结清、变更还款账号',
     await page.getByRole('button', { name: '提交' }).click();
     await page.getByRole('dialog').getByRole('button', { name: '确定' }).click();
     await expect(page.getByRole('status').filter({ hasText: '变更还款账号：已办结' })).toBeVisible();
-    await page.goto(`/loans/${loan}`);
+    await page.getByRole('link', { name: '返回我的贷款' }).click();
+    await page.getByRole('link', { name: '详情' }).locator('visible=true').first().click();
     await expect(page.getByText(`621****${newAccount.slice(-4)}`)).toBeVisible();
   });
 });

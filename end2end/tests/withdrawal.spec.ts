@@ -101,7 +101,7 @@ test.describe('提取、业务进度查询、查询打印', () => {
     await page.getByRole('dialog').getByRole('button', { name: '确定' }).click();
     await expect(page.getByRole('status').filter({ hasText: '部分提前还本：已预约' })).toBeVisible();
 
-    await page.goto('/progress');
+    await page.getByRole('navigation', { name: '业务导航' }).getByRole('link', { name: '业务进度查询' }).click();
     const entry = page.getByRole('listitem', { name: /^部分提前还本 / }).first();
     await expect(entry).toContainText('已预约');
     await entry.getByRole('button', { name: '撤销' }).click();
@@ -129,7 +129,7 @@ test.describe('提取、业务进度查询、查询打印', () => {
     await expect(page.getByRole('navigation', { name: '业务导航' })).toBeHidden();
     await keepScreenshot(page, testInfo, 'print-schedule');
     await page.emulateMedia({ media: 'screen' });
-    await page.goto('/print');
+    await page.getByRole('link', { name: '返回查询打印' }).click();
     await page.getByRole('link', { name: '打印贷款明细' }).first().click();
     await expect(page.getByRole('heading', { name: '贷款明细' })).toBeVisible();
     await expect(page.getByRole('row', { name: /放款/ })).toBeVisible();
